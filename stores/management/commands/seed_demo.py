@@ -1,0 +1,26 @@
+"""`python manage.py seed_demo`: idempotent demo data for every console and page."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from stores.demo import demo_users_seed
+
+
+class Command(BaseCommand):
+    help = "Creates or refreshes the demo data (safe to run again). Demo users get --password."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="demo", help="password of every demo user")
+
+    def handle(self, *args, password: str, **options):
+        started = time.monotonic()
+
+        def report(line: str) -> None:
+            self.stdout.write(f"  {line}  ({time.monotonic() - started:.1f}s)")
+
+        self.stdout.write("Seeding demo data ...")
+        demo_users_seed(password=password, report=report)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s")
+        )

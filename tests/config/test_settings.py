@@ -1,0 +1,50 @@
+import os
+import secrets
+import subprocess
+import sys
+
+from tests.support.services import ROOT
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_manage("check", ALLOWED_HOSTS="shop.example.com")
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_a_short_secret_key():
+    result = run_manage("check", SECRET_KEY="short", ALLOWED_HOSTS="shop.example.com")
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="shop.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -1,0 +1,62 @@
+"""Service-aware markers and the real-worker fixture.
+
+`postgres` tests need PostgreSQL, `redis` tests need Redis, PostgreSQL and a real worker. Without
+them they are skipped with a reason; with REQUIRE_SERVICES=1 (CI) any such skip fails the run.
+"""
+
+import os
+
+import pytest
+
+from tests.support.services import (
+    WorkerProcess,
+    broker_is_redis,
+    database_is_postgres,
+    redis_answers,
+)
+
+POSTGRES_HOWTO = "needs PostgreSQL: start it on 127.0.0.1:5432 or set DATABASE_URL=postgres://..."
+REDIS_HOWTO = (
+    "needs Redis and PostgreSQL: start Redis on 127.0.0.1:6379 or set "
+    "CELERY_BROKER_URL=redis://..., and run on PostgreSQL"
+)
+SERVICE_MARKERS = ("postgres", "redis")
+
+
+def pytest_collection_modifyitems(config, items):
+    has_postgres = database_is_postgres()
+    has_redis = has_postgres and broker_is_redis() and redis_answers()
+    for item in items:
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(pytest.mark.skip(reason=REDIS_HOWTO))
+        elif "postgres" in item.keywords and not has_postgres:
+            item.add_marker(pytest.mark.skip(reason=POSTGRES_HOWTO))
+
+
+_skipped_service_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and any(marker in report.keywords for marker in SERVICE_MARKERS):
+        _skipped_service_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("REQUIRE_SERVICES") == "1" and _skipped_service_tests:
+        print("\nREQUIRE_SERVICES=1 but these postgres/redis tests were skipped:")
+        for nodeid in sorted(set(_skipped_service_tests)):
+            print(f"  {nodeid}")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """One real `celery worker` process for the session, on the test database and broker."""
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        # Messages left by an interrupted earlier run would otherwise reach this worker.
+        app.control.purge()
+        worker = WorkerProcess().start()
+    yield worker
+    worker.stop()
