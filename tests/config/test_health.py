@@ -26,9 +26,10 @@ def test_readyz_is_ready_with_a_database_and_no_broker_configured(settings):
 @pytest.mark.django_db
 def test_readyz_is_unavailable_when_the_configured_broker_does_not_answer(settings, monkeypatch):
     settings.CELERY_BROKER_CONFIGURED = True
-    # Celery prefers the CELERY_BROKER_URL variable over its configuration: replace both.
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    # Celery prefers the CELERY_BROKER_URL variable over its configuration: replace both,
+    # the configuration first so that undoing restores its own value, not the variable's.
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
 
     response = Client().get("/readyz")
 

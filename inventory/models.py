@@ -1,0 +1,204 @@
+"""Catalogue, stock per store, reservations, the stock ledger and transfers between stores.
+
+Stock rows change only through inventory.services, which writes a StockMovement for every change
+of on_hand or reserved in the same transaction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from stores.models import Store
+
+
+class Product(models.Model):
+    sku = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, help_text="EUR, VAT included")
+    gtin = models.CharField(max_length=14, blank=True)
+    is_active = models.BooleanField(default=True)
+    accessories = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="accessory_of"
+    )
+
+    class Meta:
+        ordering = ["sku"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+            models.UniqueConstraint(
+                fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique_when_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class StockLevel(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="stock_levels")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_levels")
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+    safety_stock = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "product"], name="stock_level_one_per_store"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0), name="stock_reserved_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_within_on_hand"
+            ),
+            models.CheckConstraint(
+                condition=Q(safety_stock__gte=0), name="stock_safety_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "store"], name="stock_product_store_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.product_id}@{self.store_id}: {self.on_hand} on hand, {self.reserved} reserved"
+        )
+
+    @property
+    def available(self) -> int:
+        """Available to promise online: what is neither reserved nor kept back as safety stock."""
+        return max(self.on_hand - self.reserved - self.safety_stock, 0)
+
+
+class Reservation(models.Model):
+    """A quantity held at one stock level for one order line, named by `reference`."""
+
+    class State(models.TextChoices):
+        HELD = "held", "Held"
+        CONSUMED = "consumed", "Consumed (handed over)"
+        RELEASED = "released", "Released"
+
+    stock_level = models.ForeignKey(
+        StockLevel, on_delete=models.PROTECT, related_name="reservations"
+    )
+    quantity = models.PositiveIntegerField()
+    reference = models.CharField(max_length=64, db_index=True, help_text="e.g. order line key")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.HELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="reservation_quantity_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["stock_level"], condition=Q(state="held"), name="reservation_held_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} for {self.reference} ({self.state})"
+
+
+class StockMovement(models.Model):
+    """Append-only ledger: one row per change of on_hand or reserved at one stock level."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", "Receipt"
+        RESERVE = "reserve", "Reserve"
+        RELEASE = "release", "Release"
+        HAND_OVER = "hand_over", "Hand-over"
+        RETURN = "return", "Return"
+        ADJUSTMENT = "adjustment", "Count correction"
+        WRITE_OFF = "write_off", "Write-off"
+        TRANSFER_OUT = "transfer_out", "Transfer out"
+        TRANSFER_IN = "transfer_in", "Transfer in"
+
+    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    on_hand_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    reference = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(on_hand_delta=0, reserved_delta=0), name="movement_changes_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on_hand_delta:+}/{self.reserved_delta:+} {self.reference}"
+
+
+class Transfer(ConcurrentTransitionMixin, models.Model):
+    """Stock moved from one store to another to serve a pickup order (ship-to-store)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        IN_TRANSIT = "in_transit", "In transit"
+        RECEIVED = "received", "Received"
+        CANCELLED = "cancelled", "Cancelled"
+
+    source_store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="transfers_out")
+    destination_store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    reference = models.CharField(max_length=64, db_index=True, help_text="the order it serves")
+    state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_store=F("destination_store")),
+                name="transfer_between_two_stores",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"transfer {self.pk} {self.source_store_id}->{self.destination_store_id} ({self.state})"
+        )
+
+    @transition(field=state, source=State.REQUESTED, target=State.IN_TRANSIT)
+    def ship(self, *, now) -> None:
+        self.shipped_at = now
+
+    @transition(field=state, source=State.IN_TRANSIT, target=State.RECEIVED)
+    def receive(self, *, now) -> None:
+        self.received_at = now
+
+    @transition(field=state, source=[State.REQUESTED, State.IN_TRANSIT], target=State.CANCELLED)
+    def cancel(self, *, now) -> None:
+        self.cancelled_at = now
+
+
+class TransferLine(models.Model):
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transfer", "product"], name="transfer_line_one_per_sku"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="transfer_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id}"
