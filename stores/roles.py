@@ -1,3 +1,35 @@
-"""Staff roles beyond a store membership. Hotline agents read every store's orders."""
+"""Who may do what: hotline agents read every store's orders; staff act for their own stores."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from stores.models import StaffMembership
 
 HOTLINE_AGENTS_GROUP = "Hotline agents"
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def user_is_agent(user: User) -> bool:
+    """Hotline agents (and administrators) see all stores' orders and start exchanges."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=HOTLINE_AGENTS_GROUP).exists()
+
+
+def user_store_ids(user: User) -> set[int]:
+    """The stores this user works at, as a clerk or a manager."""
+    if not user.is_authenticated:
+        return set()
+    return set(StaffMembership.objects.filter(user=user).values_list("store_id", flat=True))
+
+
+def user_is_manager_of(user: User, store_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return StaffMembership.objects.filter(
+        user=user, store_id=store_id, role=StaffMembership.Role.MANAGER
+    ).exists()
