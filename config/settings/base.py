@@ -168,6 +168,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Couriers ---------------------------------------------------------------------------------
+COURIER_GATEWAYS = {
+    "sandbox": "returns.couriers.sandbox.SandboxCourier",
+    "carrier": "returns.couriers.http.HttpCarrierCourier",
+}
+COURIER_PROVIDER = env.str("COURIER_PROVIDER", default="sandbox")
+COURIER_SANDBOX_SECRET = env.str("COURIER_SANDBOX_SECRET", default="sandbox-webhook-secret")
+# Failure injection for demos and tests: error | timeout | rate_limit | reject, first N calls.
+COURIER_SANDBOX_FAILURE = env.str("COURIER_SANDBOX_FAILURE", default="")
+COURIER_SANDBOX_FAILURE_CALLS = env.int("COURIER_SANDBOX_FAILURE_CALLS", default=0)
+COURIER_SANDBOX_DELAY_SECONDS = env.float("COURIER_SANDBOX_DELAY_SECONDS", default=0.0)
+COURIER_HTTP_BASE_URL = env.str("COURIER_HTTP_BASE_URL", default="http://127.0.0.1:8099")
+COURIER_HTTP_API_KEY = env.str("COURIER_HTTP_API_KEY", default="")
+COURIER_HTTP_WEBHOOK_SECRET = env.str("COURIER_HTTP_WEBHOOK_SECRET", default="")
+COURIER_HTTP_TIMEOUT_SECONDS = env.float("COURIER_HTTP_TIMEOUT_SECONDS", default=10.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
