@@ -49,6 +49,8 @@ def _drf_code(error: exceptions.APIException) -> str:
         return "invalid"
     if isinstance(error, exceptions.Throttled):
         return "rate_limited"
+    if isinstance(error, exceptions.ParseError):
+        return "malformed_json"
     codes = error.get_codes()
     return codes if isinstance(codes, str) else error.default_code
 

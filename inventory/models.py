@@ -104,8 +104,24 @@ class Reservation(models.Model):
         return f"{self.quantity} for {self.reference} ({self.state})"
 
 
+class AppendOnlyError(Exception):
+    """Someone tried to change or delete a ledger row."""
+
+
+class StockMovementQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The stock ledger is append-only; record a new movement instead.")
+
+    def delete(self):
+        raise AppendOnlyError("The stock ledger is append-only; record a new movement instead.")
+
+
 class StockMovement(models.Model):
-    """Append-only ledger: one row per change of on_hand or reserved at one stock level."""
+    """Append-only ledger: one row per change of on_hand or reserved at one stock level.
+
+    The ORM refuses updates and deletes here; on PostgreSQL a trigger refuses them too (it lets
+    only `actor` become NULL, so deleting a user keeps their movements).
+    """
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", "Receipt"
@@ -129,6 +145,8 @@ class StockMovement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = StockMovementQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -139,6 +157,14 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.on_hand_delta:+}/{self.reserved_delta:+} {self.reference}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The stock ledger is append-only; record a new movement instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The stock ledger is append-only; record a new movement instead.")
 
 
 class Transfer(ConcurrentTransitionMixin, models.Model):
@@ -191,14 +217,18 @@ class TransferLine(models.Model):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
+    reference = models.CharField(
+        max_length=64, help_text="who the units are for at the destination, e.g. an order line"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["transfer", "product"], name="transfer_line_one_per_sku"
+                fields=["transfer", "product", "reference"],
+                name="transfer_line_one_per_sku_and_reference",
             ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="transfer_quantity_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x {self.product_id}"
+        return f"{self.quantity} x {self.product_id} for {self.reference}"

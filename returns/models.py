@@ -4,7 +4,294 @@ The Sandbox* tables are the sandbox courier's own side ("the carrier's database"
 process sees the same bookings; no production code reads them.
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from inventory.models import Product
+from orders.models import Customer, Order, OrderLine
+from stores.models import Store
+
+
+class ReturnCase(ConcurrentTransitionMixin, models.Model):
+    """An RMA: items coming back from a collected order, and what the customer gets for them."""
+
+    class State(models.TextChoices):
+        OPENED = "opened", "Opened"
+        AWAITING_COURIER = "awaiting_courier", "Awaiting courier"
+        COURIER_BOOKED = "courier_booked", "Courier booked"
+        IN_TRANSIT = "in_transit", "In transit"
+        RECEIVED = "received", "Received"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Reason(models.TextChoices):
+        DEFECTIVE = "defective", "Defective"
+        WRONG_ITEM = "wrong_item", "Wrong item"
+        DAMAGED = "damaged", "Damaged"
+        NOT_WANTED = "not_wanted", "Not wanted"
+
+    class Resolution(models.TextChoices):
+        REPLACEMENT = "replacement", "Replacement"
+        REFUND = "refund", "Refund"
+
+    class OpenedBy(models.TextChoices):
+        AGENT = "agent", "Hotline agent"
+        STORE = "store", "Store"
+        SHOPPER = "shopper", "Shopper"
+
+    OPEN_STATES = (
+        State.OPENED,
+        State.AWAITING_COURIER,
+        State.COURIER_BOOKED,
+        State.IN_TRANSIT,
+        State.RECEIVED,
+    )
+
+    number = models.CharField(max_length=16, unique=True, help_text="RMA number")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="return_cases")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="return_cases")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    resolution = models.CharField(max_length=12, choices=Resolution.choices)
+    opened_by = models.CharField(max_length=8, choices=OpenedBy.choices)
+    channel = models.CharField(max_length=8, choices=Order.SalesChannel.choices)
+    opened_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    receiving_store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="return_cases_to_receive"
+    )
+    replacement_order = models.OneToOneField(
+        Order,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacement_for",
+    )
+    state = FSMField(default=State.OPENED, choices=State.choices, protected=True, db_index=True)
+    note = models.TextField(blank=True)
+    # Set when something went wrong for good (a courier that could not be booked): shown in the
+    # hotline queue until an agent deals with it.
+    needs_attention = models.BooleanField(default=False, db_index=True)
+    attention_reason = models.CharField(max_length=200, blank=True)
+    refunded_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    opened_at = models.DateTimeField()
+    courier_booked_at = models.DateTimeField(null=True, blank=True)
+    in_transit_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0), name="return_refund_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution="refund") | Q(refunded_amount=0),
+                name="return_only_refunds_refund",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.state})"
+
+    @transition(field=state, source=State.OPENED, target=State.AWAITING_COURIER)
+    def await_courier(self) -> None:
+        pass
+
+    @transition(field=state, source=State.AWAITING_COURIER, target=State.COURIER_BOOKED)
+    def confirm_courier(self, *, now) -> None:
+        self.courier_booked_at = now
+
+    # A "picked up" event may overtake our own booking confirmation.
+    @transition(
+        field=state,
+        source=[State.AWAITING_COURIER, State.COURIER_BOOKED],
+        target=State.IN_TRANSIT,
+    )
+    def start_transit(self, *, now) -> None:
+        self.in_transit_at = now
+
+    @transition(
+        field=state,
+        source=[State.OPENED, State.AWAITING_COURIER, State.COURIER_BOOKED, State.IN_TRANSIT],
+        target=State.RECEIVED,
+    )
+    def receive(self, *, now) -> None:
+        self.received_at = now
+
+    @transition(field=state, source=State.RECEIVED, target=State.CLOSED)
+    def close(self, *, now) -> None:
+        self.closed_at = now
+        self.needs_attention = False
+
+    @transition(
+        field=state,
+        source=[State.OPENED, State.AWAITING_COURIER, State.COURIER_BOOKED],
+        target=State.CANCELLED,
+    )
+    def cancel(self, *, now) -> None:
+        self.cancelled_at = now
+
+
+class ReturnLine(models.Model):
+    class Condition(models.TextChoices):
+        RESELLABLE = "resellable", "Resellable"
+        DEFECTIVE = "defective", "Defective"
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    quantity_received = models.PositiveIntegerField(default=0)
+    condition = models.CharField(max_length=10, choices=Condition.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "order_line"], name="return_line_once_per_case"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="return_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity_received__lte=F("quantity")),
+                name="return_received_within_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id} ({self.condition or 'not received'})"
+
+
+class CourierBooking(ConcurrentTransitionMixin, models.Model):
+    """A parcel pickup at the customer's address, booked with a courier by a worker."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        BOOKED = "booked", "Booked"
+        PICKED_UP = "picked_up", "Picked up"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # How far along a booking is; an event never moves it to a lower rank.
+    RANK = {
+        "requested": 0,
+        "booked": 1,
+        "picked_up": 2,
+        "delivered": 3,
+        "failed": 4,
+        "cancelled": 4,
+    }
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="courier_bookings")
+    reference = models.CharField(max_length=24, unique=True, help_text="our id; the carrier's key")
+    provider = models.CharField(max_length=16)
+    state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True, db_index=True)
+    name = models.CharField(max_length=120)
+    line1 = models.CharField(max_length=120)
+    line2 = models.CharField(max_length=120, blank=True)
+    postcode = models.CharField(max_length=10)
+    city = models.CharField(max_length=80)
+    country = models.CharField(max_length=2, default="DE")
+    phone = models.CharField(max_length=16, blank=True)
+    pickup_date = models.DateField()
+    window_start = models.TimeField()
+    window_end = models.TimeField()
+    provider_booking_id = models.CharField(max_length=64, blank=True, db_index=True)
+    tracking_number = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    # While requested: when the next booking attempt is due (the relay's safety net).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField()
+    booked_at = models.DateTimeField(null=True, blank=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_status_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_start__lt=F("window_end")), name="courier_window_starts_first"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="requested"),
+                name="courier_attempt_due_idx",
+            ),
+            models.Index(
+                fields=["next_poll_at"],
+                condition=Q(state__in=["booked", "picked_up"]),
+                name="courier_poll_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.state})"
+
+    @transition(field=state, source=State.REQUESTED, target=State.BOOKED)
+    def confirm(self, *, now, provider_booking_id: str, tracking_number: str, poll_at) -> None:
+        self.booked_at = now
+        self.next_attempt_at = None
+        self.next_poll_at = poll_at
+        self.provider_booking_id = provider_booking_id
+        self.tracking_number = tracking_number
+        self.last_error = ""
+
+    @transition(field=state, source=[State.REQUESTED, State.BOOKED], target=State.PICKED_UP)
+    def pick_up(self, *, now) -> None:
+        self.picked_up_at = now
+
+    @transition(
+        field=state, source=[State.REQUESTED, State.BOOKED, State.PICKED_UP], target=State.DELIVERED
+    )
+    def deliver(self, *, now) -> None:
+        self.delivered_at = now
+        self.next_poll_at = None
+
+    @transition(
+        field=state, source=[State.REQUESTED, State.BOOKED, State.PICKED_UP], target=State.FAILED
+    )
+    def fail(self, *, now, error: str) -> None:
+        self.failed_at = now
+        self.next_attempt_at = None
+        self.last_error = error[:300]
+        self.next_poll_at = None
+
+    @transition(field=state, source=[State.REQUESTED, State.BOOKED], target=State.CANCELLED)
+    def cancel(self) -> None:
+        self.next_attempt_at = None
+        self.next_poll_at = None
+
+
+class CourierEvent(models.Model):
+    """Each webhook event once: the unique (provider, event_id) makes a repeat a no-op."""
+
+    provider = models.CharField(max_length=16)
+    event_id = models.CharField(max_length=100)
+    booking = models.ForeignKey(
+        CourierBooking, null=True, on_delete=models.PROTECT, related_name="events"
+    )
+    status = models.CharField(max_length=16)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    applied = models.BooleanField(default=False, help_text="false when it arrived out of order")
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="courier_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.event_id} {self.status}"
 
 
 class SandboxCourierPickup(models.Model):

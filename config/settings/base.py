@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "inventory",
     "orders",
     "returns",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -97,16 +98,30 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Click & Collect <orders@localhost>")
 
+# Ready-by times promised to shoppers: picking counts opening time only; a transfer between
+# stores adds its travel time first.
+PICKING_LEAD_TIME_MINUTES = env.int("PICKING_LEAD_TIME_MINUTES", default=120)
+TRANSFER_LEAD_TIME_HOURS = env.int("TRANSFER_LEAD_TIME_HOURS", default=48)
+
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header is what lets DRF answer 401 (not 403) to a caller
+    # who sent no credentials.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        # Per endpoint family (api/throttling.py); a missing one falls back to anon/user.
+        "catalogue": env.str("API_THROTTLE_CATALOGUE", default="120/min"),
+        "order_place": env.str("API_THROTTLE_ORDER_PLACE", default="20/min"),
+        "shopper_order": env.str("API_THROTTLE_SHOPPER_ORDER", default="60/min"),
+        "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -118,6 +133,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two different choice sets are both called "kind"; name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderKindEnum": "orders.models.Order.Kind",
+        "StockChangeKindEnum": ["receipt", "count"],
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------
@@ -167,6 +187,41 @@ CELERY_TIMEZONE = TIME_ZONE
 # database, so nothing depends on long ETAs held in Redis. Later features add their entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Stock: hourly proof that every stock row equals its ledger; drift is logged as an error.
+CELERY_BEAT_SCHEDULE["inventory-reconcile"] = {
+    "task": "inventory.tasks.stock_reconcile_task",
+    "schedule": 3600.0,
+}
+
+# --- Orders -----------------------------------------------------------------------------------
+# Where the shopper's order page lives; messages link to it with the order's secret token.
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://localhost:8000")
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="orders.payments.SandboxGateway")
+SMS_BACKEND = env.str("SMS_BACKEND", default="orders.sms.SandboxSmsBackend")
+# Limits against hoarding: open orders and units in open orders per customer.
+ORDER_MAX_OPEN_PER_CUSTOMER = env.int("ORDER_MAX_OPEN_PER_CUSTOMER", default=5)
+ORDER_MAX_UNITS_PER_CUSTOMER = env.int("ORDER_MAX_UNITS_PER_CUSTOMER", default=50)
+ORDER_REMINDER_HOURS_BEFORE_EXPIRY = env.int("ORDER_REMINDER_HOURS_BEFORE_EXPIRY", default=24)
+ORDER_SOURCING_RETRY_MINUTES = env.int("ORDER_SOURCING_RETRY_MINUTES", default=15)
+ORDER_SOURCING_GIVE_UP_HOURS = env.int("ORDER_SOURCING_GIVE_UP_HOURS", default=48)
+# Outbox rows still pending this long after they were due are enqueued again by the relay.
+OUTBOX_RELAY_GRACE_SECONDS = env.int("OUTBOX_RELAY_GRACE_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+PROMOTIONS_MAX_PER_WEEK = env.int("PROMOTIONS_MAX_PER_WEEK", default=2)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "orders-outbox-relay": {"task": "orders.tasks.outbox_relay_task", "schedule": 60.0},
+        "orders-source-due": {"task": "orders.tasks.order_source_due_task", "schedule": 60.0},
+        "orders-remind-due": {"task": "orders.tasks.order_remind_due_task", "schedule": 300.0},
+        "orders-expire-due": {"task": "orders.tasks.order_expire_due_task", "schedule": 300.0},
+    }
+)
+# API: how long a retry with the same Idempotency-Key still gets the first answer.
+IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", default=48)
+CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
+    "task": "api.tasks.idempotency_record_purge_task",
+    "schedule": 3600.0,
+}
 
 # --- Couriers ---------------------------------------------------------------------------------
 COURIER_GATEWAYS = {

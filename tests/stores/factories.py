@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from stores.models import OpeningHours, StaffMembership, Store
+from stores.models import OpeningHours, StaffMembership, Store, StoreClosure
 
 
 class StoreFactory(factory.django.DjangoModelFactory):
@@ -49,3 +49,25 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     store = factory.SubFactory(StoreFactory)
     role = StaffMembership.Role.CLERK
+
+
+class StoreClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StoreClosure
+
+    store = factory.SubFactory(StoreFactory)
+    date = datetime.date(2026, 12, 25)
+    reason = "Weihnachten"
+
+
+def opening_hours_set(
+    store: Store,
+    *,
+    weekdays: range = range(6),
+    opens: datetime.time = datetime.time(8, 0),
+    closes: datetime.time = datetime.time(20, 0),
+) -> Store:
+    """Gives the store the same hours on each of these weekdays (Monday to Saturday by default)."""
+    for weekday in weekdays:
+        OpeningHoursFactory(store=store, weekday=weekday, opens=opens, closes=closes)
+    return store

@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from stores.demo import demo_users_seed
+from inventory.demo import demo_products_seed, demo_stock_seed
+from stores.demo import demo_staff_seed, demo_stores_seed, demo_users_seed
 
 
 class Command(BaseCommand):
@@ -21,6 +22,10 @@ class Command(BaseCommand):
 
         self.stdout.write("Seeding demo data ...")
         demo_users_seed(password=password, report=report)
+        stores = demo_stores_seed(report=report)
+        demo_staff_seed(password=password, report=report)
+        demo_products_seed(report=report)
+        demo_stock_seed(stores=stores, report=report)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s")
         )

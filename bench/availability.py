@@ -1,0 +1,129 @@
+"""`python -m bench availability`: how fast a shopper learns which stores have a product.
+
+Measures inventory.selectors.availability_for_sku for one SKU across every store (sorted by
+distance from a random point in Germany), and for the 10 nearest stores to a point, on a catalogue
+of 500 stores x 2,000 products by default. Target (SPEC §6): p95 under 20 ms across all stores.
+"""
+
+import argparse
+import random
+import time
+from collections.abc import Callable, Sequence
+
+from bench.harness import (
+    django_setup,
+    load_catalogue,
+    percentile,
+    print_result,
+    print_table,
+    progress,
+    scratch_database,
+)
+
+TARGET_P95_MS = 20.0
+GERMANY = {"latitude": (47.3, 55.0), "longitude": (5.9, 15.0)}
+
+
+def _arguments(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench availability", description=__doc__)
+    parser.add_argument("--stores", type=int, default=500)
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--iterations", type=int, default=1000, help="timed calls per case")
+    parser.add_argument("--warmup", type=int, default=50, help="untimed calls per case first")
+    return parser.parse_args(argv)
+
+
+def _timings(call: Callable[[], object], *, iterations: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        call()
+    timings = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return sorted(timings)
+
+
+def _run(options: argparse.Namespace) -> dict:
+    from inventory.models import Product
+    from inventory.selectors import availability_for_sku
+    from stores.selectors import store_list_by_distance
+
+    chance = random.Random(7)
+    products = list(Product.objects.order_by("?")[:200])
+
+    def point() -> dict[str, float]:
+        return {axis: chance.uniform(*bounds) for axis, bounds in GERMANY.items()}
+
+    def all_stores() -> object:
+        answer = availability_for_sku(product=chance.choice(products), **point())
+        assert len(answer) == options.stores
+        return answer
+
+    def nearest_ten() -> object:
+        return availability_for_sku(product=chance.choice(products), limit=10, **point())
+
+    def stores_nearest_ten() -> object:
+        return store_list_by_distance(limit=10, **point())
+
+    cases = {
+        "all_stores": ("availability of one SKU, all stores by distance", all_stores),
+        "nearest_10": ("availability of one SKU, 10 nearest stores", nearest_ten),
+        "stores_nearest_10": ("10 nearest stores with hours", stores_nearest_ten),
+    }
+    figures: dict[str, dict[str, float]] = {}
+    for key, (label, call) in cases.items():
+        progress(f"measuring: {label}")
+        timings = _timings(call, iterations=options.iterations, warmup=options.warmup)
+        figures[key] = {
+            "p50": percentile(timings, 0.50),
+            "p95": percentile(timings, 0.95),
+            "p99": percentile(timings, 0.99),
+            "max": timings[-1],
+        }
+    print_table(
+        f"availability: {options.stores} stores x {options.products} products, "
+        f"{options.iterations} calls per case (milliseconds)",
+        ("case", "p50", "p95", "p99", "max"),
+        [
+            (
+                cases[key][0],
+                *(f"{figures[key][name]:.2f}" for name in ("p50", "p95", "p99", "max")),
+            )
+            for key in cases
+        ],
+    )
+    p95_all = figures["all_stores"]["p95"]
+    print(
+        f"p95 across all stores: {p95_all:.2f} ms (target < {TARGET_P95_MS:.0f} ms): "
+        f"{'met' if p95_all < TARGET_P95_MS else 'NOT met'}"
+    )
+    result: dict[str, object] = {
+        "benchmark": "availability",
+        "stores": options.stores,
+        "products": options.products,
+        "stock_rows": options.stores * options.products,
+        "iterations": options.iterations,
+    }
+    for key in cases:
+        for name in ("p50", "p95", "p99"):
+            result[f"{name}_ms_{key}"] = round(figures[key][name], 3)
+    result["target_p95_ms_all_stores"] = TARGET_P95_MS
+    result["target_met"] = p95_all < TARGET_P95_MS
+    return result
+
+
+def main(argv: Sequence[str]) -> int:
+    options = _arguments(argv)
+    with scratch_database("availability") as database_url:
+        django_setup(database_url)
+        load_catalogue(
+            stores=options.stores,
+            products=options.products,
+            # Varied stock: some rows empty, some held back as safety stock.
+            on_hand_sql="mod(s.id * 7 + p.id * 13, 25)",
+            safety_stock_sql="mod(s.id + p.id, 3)",
+        )
+        result = _run(options)
+    print_result(result)
+    return 0

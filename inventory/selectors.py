@@ -1,0 +1,234 @@
+"""Reads about the catalogue and stock: products, and where an order can be collected and when.
+
+Availability answers in a fixed number of queries whatever the number of stores: one for the
+stores, one for their stock rows of the asked products, two for their opening hours and closures.
+Stock rows are read as plain values, never as model instances, because this runs on every
+product page and across hundreds of stores.
+"""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.utils import timezone
+
+from config.exceptions import InvalidInput
+from inventory.exceptions import InvalidQuantity, UnknownProduct
+from inventory.models import Product, StockLevel
+from stores.models import Store
+from stores.selectors import (
+    distance_km,
+    ready_by_from_schedule,
+    store_ids_by_distance,
+    store_list_for_click_and_collect,
+    store_schedules,
+    validate_point,
+)
+
+
+@dataclass(frozen=True)
+class StoreAvailability:
+    """What one store can promise: `available` units (for several lines, the fewest any line has),
+    `in_stock` when every asked quantity is there, and when the order could be collected."""
+
+    store: Store
+    distance_km: float | None
+    available: int
+    in_stock: bool
+    ready_by: datetime.datetime | None
+    available_by_product: Mapping[int, int] = field(default_factory=dict, compare=False)
+
+
+def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:
+    """The product with this SKU; raises UnknownProduct (also for a product no longer sold)."""
+    products = Product.objects.all() if include_inactive else Product.objects.filter(is_active=True)
+    try:
+        return products.get(sku=sku)
+    except Product.DoesNotExist:
+        raise UnknownProduct(f"No product with SKU {sku!r} is sold.") from None
+
+
+def product_list(*, search: str = "") -> QuerySet[Product]:
+    """Products on sale, by SKU; `search` matches words of the name, the SKU's start or the GTIN."""
+    products = Product.objects.filter(is_active=True).order_by("sku")
+    for word in search.split():
+        products = products.filter(
+            Q(name__icontains=word) | Q(sku__istartswith=word) | Q(gtin=word)
+        )
+    return products
+
+
+def product_list_accessories_available(
+    *, product: Product, store_id: int, limit: int = 3
+) -> list[Product]:
+    """Up to `limit` of the product's accessories on sale and available to promise at this store."""
+    return list(
+        product.accessories.filter(is_active=True, stock_levels__store_id=store_id)
+        .annotate(
+            promisable=F("stock_levels__on_hand")
+            - F("stock_levels__reserved")
+            - F("stock_levels__safety_stock")
+        )
+        .filter(promisable__gt=0)
+        .order_by("sku")[:limit]
+    )
+
+
+def stock_level_list_for_store(*, store_id: int, sku: str = "") -> QuerySet[StockLevel]:
+    """The stock rows of one store with their products, by SKU; `sku` narrows to one product."""
+    levels = StockLevel.objects.filter(store_id=store_id).select_related("product")
+    if sku:
+        levels = levels.filter(product__sku=sku)
+    return levels.order_by("product__sku")
+
+
+def _validate_quantity(quantity: int, name: str = "quantity") -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise InvalidQuantity(fields={name: ["Must be a whole number of at least 1."]})
+
+
+def _require_aware(now: datetime.datetime) -> None:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidInput("now must carry a time zone.", fields={"now": ["Needs a time zone."]})
+
+
+def _with_stock_of(stores: QuerySet[Store], product_id: int) -> QuerySet[Store]:
+    """Stores with their stock row of one product (or None), in one query."""
+    return stores.annotate(
+        stock=FilteredRelation("stock_levels", condition=Q(stock_levels__product_id=product_id)),
+        stock_on_hand=F("stock__on_hand"),
+        stock_reserved=F("stock__reserved"),
+        stock_safety=F("stock__safety_stock"),
+    )
+
+
+def _availability(
+    *,
+    ranked: list[tuple[Store, float | None]],
+    units: Mapping[tuple[int, int], int],
+    wanted: Mapping[int, int],
+    now: datetime.datetime,
+    among: QuerySet[Store],
+) -> list[StoreAvailability]:
+    schedules = store_schedules(
+        stores=[store for store, _ in ranked],
+        today=now.astimezone(datetime.UTC).date(),
+        among=among,
+    )
+    # Stores with the same hours share one schedule object: each is computed once per call.
+    ready_by_cache: dict[tuple[int, bool], datetime.datetime | None] = {}
+    answer = []
+    for store, distance in ranked:
+        by_product = {product_id: units.get((store.id, product_id), 0) for product_id in wanted}
+        in_stock = all(by_product[product] >= quantity for product, quantity in wanted.items())
+        schedule = schedules[store.id]
+        key = (id(schedule), not in_stock)
+        if key not in ready_by_cache:
+            ready_by_cache[key] = ready_by_from_schedule(
+                schedule, now=now, via_transfer=not in_stock
+            )
+        answer.append(
+            StoreAvailability(
+                store=store,
+                distance_km=None if distance is None else round(distance, 3),
+                available=min(by_product.values()),
+                in_stock=in_stock,
+                ready_by=ready_by_cache[key],
+                available_by_product=by_product,
+            )
+        )
+    return answer
+
+
+def availability_for_sku(
+    *,
+    product: Product,
+    quantity: int = 1,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[StoreAvailability]:
+    """Every click-and-collect store (nearest first, or by code without a point) with what it can
+    promise of this product; stores without a stock row have 0. At most 5 queries."""
+    _validate_quantity(quantity)
+    now = now or timezone.now()
+    _require_aware(now)
+    candidates = store_list_for_click_and_collect()
+    if radius_km is None and limit is None:
+        # Every store is wanted: read them once with their stock and measure in Python.
+        validate_point(latitude=latitude, longitude=longitude)
+        chosen = candidates
+        stores = list(_with_stock_of(chosen, product.pk))
+        if latitude is None or longitude is None:
+            ranked = [(store, None) for store in sorted(stores, key=lambda store: store.code)]
+        else:
+            measured = sorted(
+                (distance_km(latitude, longitude, store.latitude, store.longitude), store.code)
+                + (store,)
+                for store in stores
+            )
+            ranked = [(store, distance) for distance, _, store in measured]
+    else:
+        ranked_ids = store_ids_by_distance(
+            latitude=latitude, longitude=longitude, radius_km=radius_km, limit=limit
+        )
+        chosen = candidates.filter(pk__in=[pk for pk, _ in ranked_ids])
+        stores_by_id = {store.id: store for store in _with_stock_of(chosen, product.pk)}
+        ranked = [(stores_by_id[pk], distance) for pk, distance in ranked_ids]
+    units = {
+        (store.id, product.pk): max(
+            store.stock_on_hand - store.stock_reserved - store.stock_safety, 0
+        )
+        for store, _ in ranked
+        if store.stock_on_hand is not None
+    }
+    return _availability(
+        ranked=ranked, units=units, wanted={product.pk: quantity}, now=now, among=chosen
+    )
+
+
+def availability_for_lines(
+    *,
+    lines: Sequence[tuple[int, int]],
+    latitude: float | None,
+    longitude: float | None,
+    limit: int | None = None,
+    exclude_store_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[StoreAvailability]:
+    """Stores that have every line, (product id, quantity), nearest first; lines naming the same
+    product add up. `limit` counts stores that have everything. At most 5 queries."""
+    if not lines:
+        raise InvalidQuantity("Ask for at least one line.", fields={"lines": ["Give a line."]})
+    wanted: dict[int, int] = {}
+    for index, (product_id, quantity) in enumerate(lines):
+        _validate_quantity(quantity, name=f"lines[{index}].quantity")
+        wanted[product_id] = wanted.get(product_id, 0) + quantity
+    validate_point(latitude=latitude, longitude=longitude, limit=limit)
+    now = now or timezone.now()
+    _require_aware(now)
+    candidates = store_list_for_click_and_collect()
+    if exclude_store_id is not None:
+        candidates = candidates.exclude(pk=exclude_store_id)
+    ranked_ids = store_ids_by_distance(
+        latitude=latitude, longitude=longitude, exclude_store_id=exclude_store_id
+    )
+    units = {
+        (store_id, product_id): max(on_hand - reserved - safety_stock, 0)
+        for store_id, product_id, on_hand, reserved, safety_stock in StockLevel.objects.filter(
+            product_id__in=list(wanted), store__in=candidates.values("pk")
+        ).values_list("store_id", "product_id", "on_hand", "reserved", "safety_stock")
+    }
+    having_all = [
+        (pk, distance)
+        for pk, distance in ranked_ids
+        if all(units.get((pk, product), 0) >= quantity for product, quantity in wanted.items())
+    ]
+    if limit is not None:
+        having_all = having_all[:limit]
+    stores_by_id = Store.objects.in_bulk([pk for pk, _ in having_all])
+    ranked = [(stores_by_id[pk], distance) for pk, distance in having_all]
+    return _availability(ranked=ranked, units=units, wanted=wanted, now=now, among=candidates)

@@ -1,0 +1,723 @@
+"""Writes of stock: reserve, release, consume, receive, count, return, and transfers.
+
+Every function is one transaction (nested calls become savepoints) that writes a StockMovement
+for each change of `on_hand` or `reserved`. Stock rows are locked in primary-key order, so two
+transactions never wait on each other in a cycle; the new values are checked in memory and a
+refusal is raised before anything is written; the UPDATE then uses F() expressions, repeats the
+guard in its WHERE and checks the row count, so a bug in the locking can never oversell.
+Nothing here waits on anything outside the database while it holds a lock.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Now
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from inventory.exceptions import (
+    CountBelowReserved,
+    InsufficientStock,
+    InvalidQuantity,
+    InvalidReference,
+    InvalidTransferState,
+    ReasonRequired,
+    ReservationNotHeld,
+    Shortage,
+    StockOutOfBalance,
+    TransferToSameStore,
+    UnknownProduct,
+    UnknownStore,
+    UnknownTransfer,
+)
+from inventory.models import (
+    Product,
+    Reservation,
+    StockLevel,
+    StockMovement,
+    Transfer,
+    TransferLine,
+)
+from stores.models import Store
+
+User = AbstractBaseUser | AnonymousUser
+
+# One request or receipt larger than this is a typing error, not a real movement of goods.
+MAX_QUANTITY = 10_000
+# A counted stock level may be large (screws by the piece) but not absurd.
+MAX_COUNTED = 1_000_000
+REFERENCE_MAX_LENGTH = 64
+REASON_MAX_LENGTH = 200
+
+Kind = StockMovement.Kind
+
+
+@dataclass(frozen=True)
+class StockRequest:
+    product_id: int
+    quantity: int
+    reference: str  # who the units are for, e.g. "order-line:42"
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _quantity_check(
+    value: object, *, field: str = "quantity", minimum: int = 1, maximum: int = MAX_QUANTITY
+) -> int:
+    if not _is_int(value) or not minimum <= value <= maximum:
+        message = f"Must be a whole number from {minimum} to {maximum}; got {value!r}."
+        raise InvalidQuantity(message, fields={field: [message]})
+    return value
+
+
+def _reference_check(value: object, *, field: str = "reference", blank: bool = False) -> str:
+    if (
+        not isinstance(value, str)
+        or len(value) > REFERENCE_MAX_LENGTH
+        or (not blank and not value.strip())
+    ):
+        message = f"Must be a non-empty text of at most {REFERENCE_MAX_LENGTH} characters."
+        raise InvalidReference(message, fields={field: [message]})
+    return value
+
+
+def _reason_check(value: object, *, required: bool) -> str:
+    if not isinstance(value, str) or len(value) > REASON_MAX_LENGTH:
+        message = f"Must be a text of at most {REASON_MAX_LENGTH} characters."
+        raise ReasonRequired(message, fields={"reason": [message]})
+    if required and not value.strip():
+        message = "Say why the stock changes (stock-taking, damage, theft, ...)."
+        raise ReasonRequired(message, fields={"reason": [message]})
+    return value.strip()
+
+
+def _requests_check(requests: Sequence[StockRequest]) -> list[StockRequest]:
+    requests = list(requests)
+    if not requests:
+        message = "At least one line is needed."
+        raise InvalidQuantity(message, fields={"requests": [message]})
+    for request in requests:
+        if not _is_int(request.product_id):
+            raise UnknownProduct(
+                fields={"product_id": [f"Unknown product {request.product_id!r}."]}
+            )
+        _quantity_check(request.quantity)
+        _reference_check(request.reference)
+    return requests
+
+
+def _actor_id(actor: User | None) -> int | None:
+    if actor is None or not actor.is_authenticated:
+        return None
+    return actor.pk
+
+
+def _store_check(store_id: object, *, active_only: bool = False) -> Store:
+    store = Store.objects.filter(pk=store_id).first() if _is_int(store_id) else None
+    if store is None or (active_only and not store.is_active):
+        raise UnknownStore(fields={"store_id": [f"No active store with id {store_id!r}."]})
+    return store
+
+
+def _products_check(product_ids: Iterable[int], *, active_only: bool) -> dict[int, Product]:
+    product_ids = set(product_ids)
+    products = Product.objects.in_bulk(product_ids)
+    missing = sorted(
+        product_id
+        for product_id in product_ids
+        if product_id not in products or (active_only and not products[product_id].is_active)
+    )
+    if missing:
+        raise UnknownProduct(
+            fields={"product_id": [f"Unknown or discontinued product {pid}." for pid in missing]}
+        )
+    return products
+
+
+# --- locking helpers -------------------------------------------------------------------------
+
+
+def _stock_levels_lock(*, store_id: int, product_ids: Iterable[int]) -> dict[int, StockLevel]:
+    """Creates the missing rows of (store, product), then locks all of them in id order."""
+    product_ids = set(product_ids)
+    existing = set(
+        StockLevel.objects.filter(store_id=store_id, product_id__in=product_ids).values_list(
+            "product_id", flat=True
+        )
+    )
+    # Created before anything is locked, so the locks below are still taken in id order.
+    StockLevel.objects.bulk_create(
+        [
+            StockLevel(store_id=store_id, product_id=product_id)
+            for product_id in sorted(product_ids - existing)
+        ],
+        ignore_conflicts=True,
+    )
+    levels = (
+        StockLevel.objects.select_for_update(no_key=True)
+        .filter(store_id=store_id, product_id__in=product_ids)
+        .order_by("pk")
+    )
+    return {level.product_id: level for level in levels}
+
+
+def _transfer_lock(transfer_id: object) -> Transfer:
+    transfer = (
+        Transfer.objects.select_for_update().filter(pk=transfer_id).first()
+        if _is_int(transfer_id)
+        else None
+    )
+    if transfer is None:
+        raise UnknownTransfer(fields={"transfer_id": [f"No transfer with id {transfer_id!r}."]})
+    return transfer
+
+
+def _transfer_reference(transfer_id: int) -> str:
+    return f"transfer:{transfer_id}"
+
+
+# --- reservations ----------------------------------------------------------------------------
+
+
+def stock_reserve(
+    *, store_id: int, requests: Sequence[StockRequest], actor: User | None = None
+) -> list[Reservation]:
+    """Holds every line at one store or none (→ held); locks the store's stock rows of those
+    products in id order; queues nothing."""
+    requests = _requests_check(requests)
+    if not _is_int(store_id):
+        raise UnknownStore(fields={"store_id": [f"No active store with id {store_id!r}."]})
+    wanted: dict[int, int] = defaultdict(int)
+    for request in requests:
+        wanted[request.product_id] += request.quantity
+
+    with transaction.atomic():
+        levels = list(
+            StockLevel.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("store", "product")
+            .filter(store_id=store_id, product_id__in=wanted)
+            .order_by("pk")
+        )
+        by_product = {level.product_id: level for level in levels}
+        complete = len(by_product) == len(wanted)
+        if (
+            complete
+            and all(level.product.is_active for level in levels)
+            and levels[0].store.is_active
+        ):
+            products = {level.product_id: level.product for level in levels}
+        else:
+            # A stock row is missing or something is inactive: name the culprit precisely.
+            _store_check(store_id, active_only=True)
+            products = _products_check(wanted, active_only=True)
+
+        shortages = [
+            Shortage(
+                product_id=product_id,
+                sku=products[product_id].sku,
+                requested=quantity,
+                available=by_product[product_id].available if product_id in by_product else 0,
+            )
+            for product_id, quantity in wanted.items()
+            if product_id not in by_product or quantity > by_product[product_id].available
+        ]
+        if shortages:
+            raise InsufficientStock(shortages)
+
+        for level in levels:
+            quantity = wanted[level.product_id]
+            updated = StockLevel.objects.filter(
+                pk=level.pk, reserved__lte=F("on_hand") - F("safety_stock") - quantity
+            ).update(reserved=F("reserved") + quantity, updated_at=Now())
+            if updated != 1:
+                raise InsufficientStock(
+                    [Shortage(level.product_id, products[level.product_id].sku, quantity, 0)]
+                )
+
+        reservations = Reservation.objects.bulk_create(
+            [
+                Reservation(
+                    stock_level=by_product[request.product_id],
+                    quantity=request.quantity,
+                    reference=request.reference,
+                )
+                for request in requests
+            ]
+        )
+        actor_id = _actor_id(actor)
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    stock_level_id=reservation.stock_level_id,
+                    kind=Kind.RESERVE,
+                    reserved_delta=reservation.quantity,
+                    reference=reservation.reference,
+                    actor_id=actor_id,
+                )
+                for reservation in reservations
+            ]
+        )
+    return reservations
+
+
+def _reservations_close(
+    *, reference: str, consume: bool, kind: str, reason: str, actor: User | None
+) -> list[Reservation]:
+    """Closes every held reservation of `reference`: consumed units also leave `on_hand`.
+
+    Locks the reservations (id order), then updates their stock rows in id order. A second call
+    for the same reference waits for the first and then finds nothing held: idempotent.
+    """
+    held = list(
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("stock_level")
+        .filter(reference=reference, state=Reservation.State.HELD)
+        .order_by("pk")
+    )
+    if not held:
+        return []
+
+    per_level: dict[int, int] = defaultdict(int)
+    for reservation in held:
+        per_level[reservation.stock_level_id] += reservation.quantity
+    for level_id in sorted(per_level):
+        quantity = per_level[level_id]
+        rows = StockLevel.objects.filter(pk=level_id, reserved__gte=quantity)
+        if consume:
+            updated = rows.filter(on_hand__gte=quantity).update(
+                on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity, updated_at=Now()
+            )
+        else:
+            updated = rows.update(reserved=F("reserved") - quantity, updated_at=Now())
+        if updated != 1:
+            raise StockOutOfBalance(
+                f"Stock level {level_id} holds fewer units than its reservations for {reference}."
+            )
+
+    state = Reservation.State.CONSUMED if consume else Reservation.State.RELEASED
+    closed = Reservation.objects.filter(
+        pk__in=[reservation.pk for reservation in held], state=Reservation.State.HELD
+    ).update(state=state, closed_at=timezone.now())
+    if closed != len(held):
+        raise ReservationNotHeld(f"The reservations for {reference} changed while closing them.")
+
+    actor_id = _actor_id(actor)
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                stock_level_id=reservation.stock_level_id,
+                kind=kind,
+                on_hand_delta=-reservation.quantity if consume else 0,
+                reserved_delta=-reservation.quantity,
+                reference=reference,
+                reason=reason,
+                actor_id=actor_id,
+            )
+            for reservation in held
+        ]
+    )
+    for reservation in held:
+        reservation.state = state
+    return held
+
+
+def stock_release(*, reference: str, actor: User | None = None, reason: str = "") -> int:
+    """held → released for every reservation of `reference`; locks them, then their stock rows in
+    id order; returns the units released (0 when none is held); queues nothing."""
+    _reference_check(reference)
+    reason = _reason_check(reason, required=False)
+    with transaction.atomic():
+        released = _reservations_close(
+            reference=reference, consume=False, kind=Kind.RELEASE, reason=reason, actor=actor
+        )
+    return sum(reservation.quantity for reservation in released)
+
+
+def stock_consume(*, reference: str, actor: User | None = None) -> int:
+    """held → consumed at hand-over (the units leave the store); locks the reservations, then their
+    stock rows in id order; returns the units handed over (0 when none is held); queues nothing."""
+    _reference_check(reference)
+    with transaction.atomic():
+        consumed = _reservations_close(
+            reference=reference, consume=True, kind=Kind.HAND_OVER, reason="", actor=actor
+        )
+    return sum(reservation.quantity for reservation in consumed)
+
+
+# --- receipts, counts, returns ---------------------------------------------------------------
+
+
+def stock_receive(
+    *,
+    store_id: int,
+    product_id: int,
+    quantity: int,
+    actor: User | None = None,
+    reason: str = "",
+    reference: str = "",
+) -> StockLevel:
+    """Goods arrive: on_hand += quantity; locks the stock row (creating it); queues nothing."""
+    _quantity_check(quantity)
+    reason = _reason_check(reason, required=False)
+    _reference_check(reference, blank=True)
+    with transaction.atomic():
+        _store_check(store_id)
+        _products_check([product_id], active_only=False)
+        level = _stock_levels_lock(store_id=store_id, product_ids=[product_id])[product_id]
+        StockLevel.objects.filter(pk=level.pk).update(
+            on_hand=F("on_hand") + quantity, updated_at=Now()
+        )
+        StockMovement.objects.create(
+            stock_level=level,
+            kind=Kind.RECEIPT,
+            on_hand_delta=quantity,
+            reference=reference,
+            reason=reason,
+            actor_id=_actor_id(actor),
+        )
+        level.refresh_from_db()
+    return level
+
+
+def stock_count_correct(
+    *, store_id: int, product_id: int, counted: int, actor: User | None = None, reason: str
+) -> StockLevel:
+    """A physical count sets on_hand (the difference goes to the ledger as an adjustment); locks
+    the stock row (creating it); refuses a count below what orders hold; queues nothing."""
+    _quantity_check(counted, field="counted", minimum=0, maximum=MAX_COUNTED)
+    reason = _reason_check(reason, required=True)
+    with transaction.atomic():
+        _store_check(store_id)
+        _products_check([product_id], active_only=False)
+        level = _stock_levels_lock(store_id=store_id, product_ids=[product_id])[product_id]
+        if counted < level.reserved:
+            message = (
+                f"Counted {counted}, but {level.reserved} are reserved for orders; "
+                "release or hand over those first."
+            )
+            raise CountBelowReserved(message, fields={"counted": [message]})
+        difference = counted - level.on_hand
+        if difference:
+            updated = StockLevel.objects.filter(
+                pk=level.pk, on_hand=level.on_hand, reserved__lte=counted
+            ).update(on_hand=counted, updated_at=Now())
+            if updated != 1:
+                raise StockOutOfBalance(f"Stock level {level.pk} changed while it was locked.")
+            StockMovement.objects.create(
+                stock_level=level,
+                kind=Kind.ADJUSTMENT,
+                on_hand_delta=difference,
+                reason=reason,
+                actor_id=_actor_id(actor),
+            )
+            level.refresh_from_db()
+    return level
+
+
+def stock_return(
+    *,
+    store_id: int,
+    product_id: int,
+    quantity: int,
+    resellable: bool,
+    actor: User | None = None,
+    reference: str = "",
+) -> StockLevel:
+    """A returned item comes back: resellable units go on hand; defective ones are recorded as
+    returned and written off at once, so they are never available; locks the stock row."""
+    _quantity_check(quantity)
+    _reference_check(reference, blank=True)
+    with transaction.atomic():
+        _store_check(store_id)
+        _products_check([product_id], active_only=False)
+        level = _stock_levels_lock(store_id=store_id, product_ids=[product_id])[product_id]
+        actor_id = _actor_id(actor)
+        movements = [
+            StockMovement(
+                stock_level=level,
+                kind=Kind.RETURN,
+                on_hand_delta=quantity,
+                reference=reference,
+                reason="resellable" if resellable else "defective",
+                actor_id=actor_id,
+            )
+        ]
+        if resellable:
+            StockLevel.objects.filter(pk=level.pk).update(
+                on_hand=F("on_hand") + quantity, updated_at=Now()
+            )
+        else:
+            movements.append(
+                StockMovement(
+                    stock_level=level,
+                    kind=Kind.WRITE_OFF,
+                    on_hand_delta=-quantity,
+                    reference=reference,
+                    reason="defective return",
+                    actor_id=actor_id,
+                )
+            )
+        StockMovement.objects.bulk_create(movements)
+        level.refresh_from_db()
+    return level
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+
+def transfer_request(
+    *,
+    source_store_id: int,
+    destination_store_id: int,
+    requests: Sequence[StockRequest],
+    reference: str,
+    actor: User | None = None,
+) -> Transfer:
+    """→ requested; reserves the lines at the source under "transfer:<id>" (stock_reserve's locks);
+    each line keeps its request's reference for the destination; queues nothing."""
+    _reference_check(reference)
+    requests = _requests_check(requests)
+    if source_store_id == destination_store_id:
+        raise TransferToSameStore(fields={"destination_store_id": ["Same as the source store."]})
+    # Two requests for the same product and reference are one line of their sum.
+    lines: dict[tuple[int, str], int] = defaultdict(int)
+    for request in requests:
+        lines[(request.product_id, request.reference)] += request.quantity
+
+    with transaction.atomic():
+        _store_check(source_store_id, active_only=True)
+        _store_check(destination_store_id, active_only=True)
+        transfer = Transfer.objects.create(
+            source_store_id=source_store_id,
+            destination_store_id=destination_store_id,
+            reference=reference,
+        )
+        transfer_reference = _transfer_reference(transfer.pk)
+        stock_reserve(
+            store_id=source_store_id,
+            requests=[
+                StockRequest(product_id=product_id, quantity=quantity, reference=transfer_reference)
+                for (product_id, _), quantity in lines.items()
+            ],
+            actor=actor,
+        )
+        TransferLine.objects.bulk_create(
+            [
+                TransferLine(
+                    transfer=transfer,
+                    product_id=product_id,
+                    quantity=quantity,
+                    reference=line_reference,
+                )
+                for (product_id, line_reference), quantity in lines.items()
+            ]
+        )
+    return transfer
+
+
+def _transition_check(transfer: Transfer, transition_name: str) -> None:
+    if not can_proceed(getattr(transfer, transition_name)):
+        raise InvalidTransferState(
+            f"A transfer that is {transfer.state.replace('_', ' ')} cannot {transition_name}."
+        )
+
+
+def _line_totals(lines: Iterable[TransferLine]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for line in lines:
+        totals[line.product_id] += line.quantity
+    return dict(totals)
+
+
+def transfer_ship(*, transfer_id: int, actor: User | None = None) -> Transfer:
+    """requested → in_transit: the reserved units leave the source; locks the transfer, its
+    reservations, then the source's stock rows in id order; queues nothing."""
+    with transaction.atomic():
+        transfer = _transfer_lock(transfer_id)
+        _transition_check(transfer, "ship")
+        expected = _line_totals(transfer.lines.all())
+        shipped = _reservations_close(
+            reference=_transfer_reference(transfer.pk),
+            consume=True,
+            kind=Kind.TRANSFER_OUT,
+            reason=f"to store {transfer.destination_store_id}",
+            actor=actor,
+        )
+        shipped_totals: dict[int, int] = defaultdict(int)
+        for reservation in shipped:
+            shipped_totals[reservation.stock_level.product_id] += reservation.quantity
+        if dict(shipped_totals) != expected:
+            raise ReservationNotHeld(
+                "The stock reserved for this transfer at the source is no longer held."
+            )
+        transfer.ship(now=timezone.now())
+        transfer.save()
+    return transfer
+
+
+def transfer_receive(*, transfer_id: int, actor: User | None = None) -> Transfer:
+    """in_transit → received: the units arrive at the destination and are held there under each
+    line's reference; locks the transfer, then the destination's stock rows in id order."""
+    with transaction.atomic():
+        transfer = _transfer_lock(transfer_id)
+        _transition_check(transfer, "receive")
+        lines = list(transfer.lines.order_by("pk"))
+        totals = _line_totals(lines)
+        levels = _stock_levels_lock(store_id=transfer.destination_store_id, product_ids=totals)
+        for level in sorted(levels.values(), key=lambda level: level.pk):
+            quantity = totals[level.product_id]
+            updated = StockLevel.objects.filter(pk=level.pk).update(
+                on_hand=F("on_hand") + quantity,
+                reserved=F("reserved") + quantity,
+                updated_at=Now(),
+            )
+            if updated != 1:
+                raise StockOutOfBalance(f"Stock level {level.pk} vanished while it was locked.")
+
+        transfer_reference = _transfer_reference(transfer.pk)
+        actor_id = _actor_id(actor)
+        movements = []
+        for line in lines:
+            level = levels[line.product_id]
+            movements += [
+                StockMovement(
+                    stock_level=level,
+                    kind=Kind.TRANSFER_IN,
+                    on_hand_delta=line.quantity,
+                    reference=transfer_reference,
+                    reason=f"from store {transfer.source_store_id}",
+                    actor_id=actor_id,
+                ),
+                StockMovement(
+                    stock_level=level,
+                    kind=Kind.RESERVE,
+                    reserved_delta=line.quantity,
+                    reference=line.reference,
+                    reason=f"arrived by {transfer_reference}",
+                    actor_id=actor_id,
+                ),
+            ]
+        Reservation.objects.bulk_create(
+            [
+                Reservation(
+                    stock_level=levels[line.product_id],
+                    quantity=line.quantity,
+                    reference=line.reference,
+                )
+                for line in lines
+            ]
+        )
+        StockMovement.objects.bulk_create(movements)
+        transfer.receive(now=timezone.now())
+        transfer.save()
+    return transfer
+
+
+def transfer_cancel(*, transfer_id: int, actor: User | None = None) -> Transfer:
+    """requested / in_transit → cancelled: a requested transfer releases its hold at the source;
+    one in transit puts its units back on hand at the source; locks the transfer, then the
+    source's reservations and stock rows in id order; queues nothing."""
+    with transaction.atomic():
+        transfer = _transfer_lock(transfer_id)
+        _transition_check(transfer, "cancel")
+        transfer_reference = _transfer_reference(transfer.pk)
+        if transfer.state == Transfer.State.REQUESTED:
+            _reservations_close(
+                reference=transfer_reference,
+                consume=False,
+                kind=Kind.RELEASE,
+                reason="transfer cancelled",
+                actor=actor,
+            )
+        else:
+            totals = _line_totals(transfer.lines.all())
+            levels = _stock_levels_lock(store_id=transfer.source_store_id, product_ids=totals)
+            for level in sorted(levels.values(), key=lambda level: level.pk):
+                StockLevel.objects.filter(pk=level.pk).update(
+                    on_hand=F("on_hand") + totals[level.product_id], updated_at=Now()
+                )
+            actor_id = _actor_id(actor)
+            StockMovement.objects.bulk_create(
+                [
+                    StockMovement(
+                        stock_level=levels[product_id],
+                        kind=Kind.TRANSFER_IN,
+                        on_hand_delta=quantity,
+                        reference=transfer_reference,
+                        reason="transfer cancelled in transit: back at the source",
+                        actor_id=actor_id,
+                    )
+                    for product_id, quantity in totals.items()
+                ]
+            )
+        transfer.cancel(now=timezone.now())
+        transfer.save()
+    return transfer
+
+
+# --- reconcile -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockDrift:
+    """A stock row that disagrees with its ledger or with its held reservations."""
+
+    stock_level_id: int
+    store_code: str
+    sku: str
+    on_hand: int
+    ledger_on_hand: int
+    reserved: int
+    ledger_reserved: int
+    held: int
+
+
+def stock_drift_list(*, store_code: str | None = None) -> list[StockDrift]:
+    """Every stock row whose on_hand or reserved differs from the ledger's sums or from its live
+    reservations. A read that takes no locks (it serves reconcile_stock and its periodic task).
+
+    One statement, so PostgreSQL answers from one snapshot: a row and the movements written with
+    it in the same transaction are always seen together, and concurrent writes show no false
+    drift. The ledger is summed once per stock row by GROUP BY and joined, which is many times
+    faster on large catalogues than a correlated subquery per row.
+    """
+    # Table names come from the models; every value is a query parameter.
+    where = ""
+    params: list[object] = [Reservation.State.HELD]
+    if store_code:
+        where = "AND store.code = %s"
+        params.append(store_code)
+    sql = f"""
+        SELECT level.id, store.code, product.sku,
+               level.on_hand, COALESCE(ledger.on_hand, 0),
+               level.reserved, COALESCE(ledger.reserved, 0), COALESCE(held.quantity, 0)
+        FROM {StockLevel._meta.db_table} AS level
+        JOIN {Store._meta.db_table} AS store ON store.id = level.store_id
+        JOIN {Product._meta.db_table} AS product ON product.id = level.product_id
+        LEFT JOIN (
+            SELECT stock_level_id, SUM(on_hand_delta) AS on_hand, SUM(reserved_delta) AS reserved
+            FROM {StockMovement._meta.db_table} GROUP BY stock_level_id
+        ) AS ledger ON ledger.stock_level_id = level.id
+        LEFT JOIN (
+            SELECT stock_level_id, SUM(quantity) AS quantity
+            FROM {Reservation._meta.db_table} WHERE state = %s GROUP BY stock_level_id
+        ) AS held ON held.stock_level_id = level.id
+        WHERE (
+            level.on_hand <> COALESCE(ledger.on_hand, 0)
+            OR level.reserved <> COALESCE(ledger.reserved, 0)
+            OR level.reserved <> COALESCE(held.quantity, 0)
+        ) {where}
+        ORDER BY store.code, product.sku
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [StockDrift(*row) for row in cursor.fetchall()]

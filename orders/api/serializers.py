@@ -1,0 +1,220 @@
+"""Explicit input and output shapes of the orders API; no serializer here writes a model."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.fields import (
+    PageQuerySerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    page_serializer,
+)
+from orders.models import Language, Order, OrderLine
+
+MAX_LINES = 50
+MAX_QUANTITY = 99
+SKU_MAX_LENGTH = 32
+REASON_MAX_LENGTH = 200
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = StrictCharField(max_length=120)
+    phone = StrictCharField(required=False, default="", allow_blank=True, max_length=20)
+    language = serializers.ChoiceField(choices=Language.values, required=False, default="de")
+
+
+class LineInputSerializer(serializers.Serializer):
+    sku = StrictCharField(max_length=SKU_MAX_LENGTH)
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class OrderPlaceInputSerializer(serializers.Serializer):
+    customer = CustomerInputSerializer()
+    pickup_store = StrictCharField(max_length=12)
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    payment_method = serializers.ChoiceField(choices=Order.PaymentMethod.values)
+    allow_transfer = StrictBooleanField(required=False, default=False)
+    pickup_slot = serializers.DateTimeField(required=False, default=None, allow_null=True)
+    curbside = StrictBooleanField(required=False, default=False)
+    campaign = StrictCharField(required=False, default="", allow_blank=True, max_length=64)
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH)
+
+
+class ShortageInputSerializer(serializers.Serializer):
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+
+
+class HandOverInputSerializer(serializers.Serializer):
+    """The shopper's pickup code, or a manager's reason to hand over without it."""
+
+    pickup_code = StrictCharField(required=False, default="", allow_blank=True, max_length=16)
+    override_reason = StrictCharField(
+        required=False, default="", allow_blank=True, max_length=REASON_MAX_LENGTH
+    )
+
+    def validate(self, attrs):
+        if not attrs["pickup_code"].strip() and not attrs["override_reason"].strip():
+            raise serializers.ValidationError({"pickup_code": ["Enter the pickup code."]})
+        return attrs
+
+
+class OrderListQuerySerializer(PageQuerySerializer):
+    store = serializers.CharField(required=False, default="", allow_blank=True, max_length=12)
+    state = serializers.ChoiceField(
+        choices=Order.State.values, required=False, default="", allow_blank=True
+    )
+
+
+class EmptyInputSerializer(serializers.Serializer):
+    """Transitions that need nothing but the order."""
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+class OrderPlacedSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    state = serializers.CharField()
+    access_token = serializers.CharField(help_text="Shown once; send it as X-Order-Token.")
+    pickup_store = serializers.CharField(source="order.pickup_store.code")
+    ready_by = serializers.DateTimeField(source="order.ready_by", allow_null=True)
+    total = serializers.DecimalField(source="order.total", max_digits=10, decimal_places=2)
+    currency = serializers.CharField(source="order.currency")
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    name = serializers.CharField(source="product.name", read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "sku",
+            "name",
+            "quantity",
+            "unit_price",
+            "quantity_cancelled",
+            "quantity_sourcing",
+            "quantity_collected",
+        ]
+        read_only_fields = fields
+
+
+class OrderCustomerSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+
+
+class OrderStoreSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    event = serializers.CharField()
+    to = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword, so it cannot be declared as a class attribute.
+        fields["from"] = serializers.CharField(allow_blank=True)
+        return fields
+
+
+class OrderSummarySerializer(serializers.ModelSerializer):
+    """An order in a queue: enough to pick it and to find it at the counter."""
+
+    pickup_store = serializers.CharField(source="pickup_store.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    lines = OrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "state",
+            "kind",
+            "channel",
+            "pickup_store",
+            "customer_name",
+            "pickup_slot",
+            "curbside",
+            "placed_at",
+            "ready_by",
+            "hold_until",
+            "total",
+            "lines",
+        ]
+        read_only_fields = fields
+
+
+OrderPageSerializer = page_serializer(OrderSummarySerializer, "OrderPage")
+
+
+class OrderDetailSerializer(serializers.ModelSerializer):
+    """The whole order for its caller. `timeline`, `available_actions` and `pickup_code` come
+    from the view through the context, because they depend on who is asking."""
+
+    pickup_store = OrderStoreSerializer(read_only=True)
+    customer = OrderCustomerSerializer(read_only=True)
+    lines = OrderLineSerializer(many=True, read_only=True)
+    hand_over_locked = serializers.BooleanField(read_only=True)
+    timeline = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+    pickup_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "state",
+            "kind",
+            "channel",
+            "pickup_store",
+            "customer",
+            "pickup_slot",
+            "curbside",
+            "allow_transfer",
+            "payment_method",
+            "currency",
+            "subtotal",
+            "total",
+            "campaign",
+            "lines",
+            "placed_at",
+            "ready_by",
+            "ready_at",
+            "hold_until",
+            "collected_at",
+            "cancelled_at",
+            "cancel_reason",
+            "expired_at",
+            "hand_over_locked",
+            "timeline",
+            "available_actions",
+            "pickup_code",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TimelineEntrySerializer(many=True))
+    def get_timeline(self, order: Order) -> list[dict]:
+        return TimelineEntrySerializer(self.context["timeline"], many=True).data
+
+    def get_available_actions(self, order: Order) -> list[str]:
+        return self.context["available_actions"]
+
+    def get_pickup_code(self, order: Order) -> str | None:
+        """Only for the shopper, and only while the order is ready for pickup."""
+        return self.context.get("pickup_code")

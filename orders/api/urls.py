@@ -1,0 +1,27 @@
+from django.urls import path
+
+from orders.api import views
+
+urlpatterns = [
+    path("orders/", views.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:number>/cancel/", views.OrderCancelView.as_view(), name="order-cancel"),
+    path(
+        "orders/<str:number>/start-picking/",
+        views.OrderStartPickingView.as_view(),
+        name="order-start-picking",
+    ),
+    path(
+        "orders/<str:number>/mark-ready/",
+        views.OrderMarkReadyView.as_view(),
+        name="order-mark-ready",
+    ),
+    path(
+        "orders/<str:number>/report-shortage/",
+        views.OrderReportShortageView.as_view(),
+        name="order-report-shortage",
+    ),
+    path(
+        "orders/<str:number>/hand-over/", views.OrderHandOverView.as_view(), name="order-hand-over"
+    ),
+]

@@ -1,0 +1,274 @@
+"""Placing, reading and moving orders. Who may see an order is decided by orders.selectors, what
+they may do to it by the transitions' permissions in orders.services; an order outside the
+caller's reach answers 404."""
+
+from django.db.models import prefetch_related_objects
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import schema, throttling
+from api.access import store_get_for_reader
+from api.fields import page
+from api.idempotency import idempotent
+from api.views import ApiView
+from orders import selectors, services
+from orders.api.serializers import (
+    CancelInputSerializer,
+    EmptyInputSerializer,
+    HandOverInputSerializer,
+    OrderDetailSerializer,
+    OrderListQuerySerializer,
+    OrderPageSerializer,
+    OrderPlacedSerializer,
+    OrderPlaceInputSerializer,
+    OrderSummarySerializer,
+    ShortageInputSerializer,
+)
+from orders.models import Order
+
+ORDER_TOKEN_HEADER = "X-Order-Token"
+
+
+class Caller:
+    """Who asks about an order: the shopper holding its token, or a signed-in user."""
+
+    def __init__(self, request: Request) -> None:
+        self.token = request.headers.get(ORDER_TOKEN_HEADER)
+        self.user = request.user if request.user.is_authenticated else None
+        if self.token is None and self.user is None:
+            raise NotAuthenticated()
+
+    @property
+    def is_shopper(self) -> bool:
+        return self.token is not None
+
+    @property
+    def actor(self):
+        """The user the services record; None is the shopper."""
+        return None if self.is_shopper else self.user
+
+    def order(self, number: str) -> Order:
+        if self.is_shopper:
+            order = selectors.order_get_for_shopper(number=number, access_token=self.token)
+        else:
+            order = selectors.order_get_for_user(number=number, user=self.user)
+        prefetch_related_objects([order], "lines__product")
+        return order
+
+
+def order_response(order: Order, caller: Caller) -> Response:
+    timeline = selectors.order_timeline(order=order)
+    if caller.is_shopper:
+        # Shoppers see what happened, not which employee did it.
+        timeline = [{**entry, "actor": None} for entry in timeline]
+    context = {
+        "timeline": timeline,
+        "available_actions": selectors.order_available_actions(order=order, user=caller.actor),
+        "pickup_code": (
+            selectors.order_pickup_code_for_shopper(order=order) if caller.is_shopper else None
+        ),
+    }
+    return Response(OrderDetailSerializer(order, context=context).data)
+
+
+class OrderListView(ApiView):
+    permission_classes = [AllowAny]
+
+    @property
+    def throttle_scope(self) -> str | None:
+        # Placing is public and limited per caller; the queues only by the general rate.
+        return throttling.ORDER_PLACE if self.request.method == "POST" else None
+
+    def get_permissions(self):
+        # Placing is for anyone; the queues are for staff and agents.
+        if self.request.method == "GET":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        operation_id="orders_list",
+        parameters=[OrderListQuerySerializer],
+        responses={200: OrderPageSerializer, **schema.errors(400, 401, 404)},
+        summary="Queues: staff see their own stores' orders, agents every store's",
+    )
+    def get(self, request: Request) -> Response:
+        query = OrderListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if params["store"]:
+            store_get_for_reader(code=params["store"], user=request.user)
+        count, orders = page(
+            selectors.order_list_for_user(
+                user=request.user, store_code=params["store"] or None, state=params["state"] or None
+            ),
+            limit=params["limit"],
+            offset=params["offset"],
+        )
+        return Response({"count": count, "results": OrderSummarySerializer(orders, many=True).data})
+
+    @extend_schema(
+        operation_id="orders_place",
+        parameters=[schema.IDEMPOTENCY_KEY],
+        request=OrderPlaceInputSerializer,
+        responses={201: OrderPlacedSerializer, **schema.errors(400, 404, 409, 415, 422, 429)},
+        auth=[],
+        summary="Place an order for pickup; 409 insufficient_stock names stores that have it",
+    )
+    def post(self, request: Request) -> Response:
+        return idempotent(request, scope="orders.place", perform=lambda: self._place(request))
+
+    def _place(self, request: Request) -> Response:
+        incoming = OrderPlaceInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        placed = services.order_place(
+            customer=services.CustomerInput(**data["customer"]),
+            pickup_store_code=data["pickup_store"],
+            lines=[services.LineInput(**line) for line in data["lines"]],
+            payment_method=data["payment_method"],
+            allow_transfer=data["allow_transfer"],
+            pickup_slot=data["pickup_slot"],
+            curbside=data["curbside"],
+            campaign=data["campaign"],
+            actor=request.user if request.user.is_authenticated else None,
+        )
+        output = OrderPlacedSerializer(
+            {
+                "number": placed.order.number,
+                "state": placed.order.state,
+                "access_token": placed.access_token,
+                "order": placed.order,
+            }
+        )
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailView(ApiView):
+    permission_classes = [AllowAny]
+    throttle_scope = throttling.SHOPPER_ORDER
+
+    @extend_schema(
+        operation_id="orders_retrieve",
+        parameters=[schema.ORDER_TOKEN],
+        responses={200: OrderDetailSerializer, **schema.errors(401, 404, 429)},
+        summary="The order, its timeline and what the caller may do next",
+    )
+    def get(self, request: Request, number: str) -> Response:
+        caller = Caller(request)
+        return order_response(caller.order(number), caller)
+
+
+class OrderCancelView(ApiView):
+    permission_classes = [AllowAny]
+    throttle_scope = throttling.SHOPPER_ORDER
+
+    @extend_schema(
+        operation_id="orders_cancel",
+        parameters=[schema.ORDER_TOKEN],
+        request=CancelInputSerializer,
+        responses={200: OrderDetailSerializer, **schema.errors(400, 401, 403, 404, 409, 415)},
+        summary="Cancel while not collected: the shopper, its store's staff or an agent",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        caller = Caller(request)
+        order = caller.order(number)
+        incoming = CancelInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.order_cancel(
+            order=order, by=caller.actor, reason=incoming.validated_data["reason"]
+        )
+        return order_response(caller.order(number), caller)
+
+
+class StoreTransitionView(ApiView):
+    """A transition only the staff of the order's store take; subclasses name it."""
+
+    permission_classes = [IsAuthenticated]
+    input_serializer = EmptyInputSerializer
+
+    def post(self, request: Request, number: str) -> Response:
+        caller = Caller(request)
+        if caller.is_shopper:
+            raise NotAuthenticated()
+        order = caller.order(number)
+        incoming = self.input_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        self.transition(order=order, by=request.user, data=incoming.validated_data)
+        return order_response(caller.order(number), caller)
+
+    def transition(self, *, order: Order, by, data: dict) -> None:
+        raise NotImplementedError
+
+
+_STORE_ERRORS = schema.errors(400, 401, 403, 404, 409, 415, 422)
+
+
+class OrderStartPickingView(StoreTransitionView):
+    @extend_schema(
+        operation_id="orders_start_picking",
+        request=None,
+        responses={200: OrderDetailSerializer, **_STORE_ERRORS},
+        summary="reserved → picking",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def transition(self, *, order: Order, by, data: dict) -> None:
+        services.order_start_picking(order=order, by=by)
+
+
+class OrderMarkReadyView(StoreTransitionView):
+    @extend_schema(
+        operation_id="orders_mark_ready",
+        request=None,
+        responses={200: OrderDetailSerializer, **_STORE_ERRORS},
+        summary="picking → ready_for_pickup; the shopper is sent the pickup code",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def transition(self, *, order: Order, by, data: dict) -> None:
+        services.order_mark_ready(order=order, by=by)
+
+
+class OrderReportShortageView(StoreTransitionView):
+    input_serializer = ShortageInputSerializer
+
+    @extend_schema(
+        operation_id="orders_report_shortage",
+        request=ShortageInputSerializer,
+        responses={200: OrderDetailSerializer, **_STORE_ERRORS},
+        summary="picking → sourcing (transfer allowed) or reserved (missing units cancelled)",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def transition(self, *, order: Order, by, data: dict) -> None:
+        services.order_report_shortage(
+            order=order, by=by, shortages=[services.LineInput(**line) for line in data["lines"]]
+        )
+
+
+class OrderHandOverView(StoreTransitionView):
+    input_serializer = HandOverInputSerializer
+
+    @extend_schema(
+        operation_id="orders_hand_over",
+        request=HandOverInputSerializer,
+        responses={200: OrderDetailSerializer, **_STORE_ERRORS},
+        summary="ready_for_pickup → collected, against the pickup code or a manager's override",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def transition(self, *, order: Order, by, data: dict) -> None:
+        services.order_hand_over(
+            order=order,
+            by=by,
+            pickup_code=data["pickup_code"],
+            override_reason=data["override_reason"],
+        )

@@ -1,0 +1,207 @@
+"""Reads of orders: lookups for shoppers and staff, queues, actions, the timeline, due work."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
+
+from inventory.models import Transfer
+from orders import codes
+from orders.exceptions import OrderNotFound
+from orders.models import Customer, Notification, Order, OrderTransition
+from stores.roles import user_is_agent, user_store_ids
+
+ACTIONS = ("cancel", "start_picking", "report_shortage", "mark_ready", "hand_over")
+
+
+def _orders() -> QuerySet[Order]:
+    return Order.objects.select_related("customer", "pickup_store")
+
+
+def order_get_for_shopper(*, number: str, access_token: str) -> Order:
+    """The order whose number and access token match (compared in constant time); else NotFound."""
+    order = _orders().filter(number=(number or "").strip().upper()).first()
+    if order is None or not codes.access_token_matches(
+        token=access_token or "", stored_hash=order.access_token_hash
+    ):
+        raise OrderNotFound()
+    return order
+
+
+def order_get_for_user(*, number: str, user) -> Order:
+    """The order when the user is an agent or works at its pickup store; else NotFound."""
+    order = _orders().filter(number=(number or "").strip().upper()).first()
+    if order is None:
+        raise OrderNotFound()
+    if user_is_agent(user) or order.pickup_store_id in user_store_ids(user):
+        return order
+    raise OrderNotFound()
+
+
+def order_list_for_user(
+    *, user, store_code: str | None = None, state: str | None = None
+) -> QuerySet[Order]:
+    """Agents see every store's orders; staff their own stores'; anyone else nothing."""
+    orders = _orders().prefetch_related("lines__product")
+    if not user_is_agent(user):
+        orders = orders.filter(pickup_store_id__in=user_store_ids(user))
+    if store_code:
+        orders = orders.filter(pickup_store__code=store_code)
+    if state:
+        orders = orders.filter(state=state)
+    return orders.order_by("placed_at", "pk")
+
+
+def order_available_actions(*, order: Order, user) -> list[str]:
+    """The transitions this caller may take now; user None is the shopper (only cancel)."""
+    actions = []
+    for name in ACTIONS:
+        method = getattr(order, name)
+        if not can_proceed(method):
+            continue
+        if user is None or not user.is_authenticated:
+            if name == "cancel":
+                actions.append(name)
+            continue
+        if has_transition_perm(method, user):
+            actions.append(name)
+    return actions
+
+
+def order_timeline(*, order: Order) -> list[dict]:
+    """Every state change with who, when and why, oldest first."""
+    return [
+        {
+            "at": transition.created_at,
+            "event": transition.transition,
+            "from": transition.source,
+            "to": transition.target,
+            "actor": transition.actor.get_username() if transition.actor else None,
+            "reason": transition.reason,
+        }
+        for transition in order.transitions.select_related("actor").order_by("created_at", "pk")
+    ]
+
+
+def order_pickup_code_for_shopper(*, order: Order) -> str | None:
+    """The pickup code, derived again from the server secret; only while ready for pickup."""
+    if order.state != Order.State.READY_FOR_PICKUP or not order.pickup_code_issued():
+        return None
+    return codes.pickup_code_derive(
+        number=order.number, salt=order.pickup_code_salt, version=order.pickup_code_version
+    )
+
+
+def order_access_token_for_messages(*, order: Order) -> str:
+    """The shopper's access token, derived again for the link in a message."""
+    return codes.access_token_derive(number=order.number, salt=order.access_token_salt)
+
+
+def order_ids_due_for_sourcing(
+    *, now: datetime.datetime | None = None, limit: int = 100
+) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Order.objects.filter(
+            state=Order.State.SOURCING, sourcing_transfer__isnull=True, sourcing_due_at__lte=now
+        )
+        .order_by("sourcing_due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def order_ids_with_transfer_received(*, limit: int = 100) -> list[int]:
+    return list(
+        Order.objects.filter(
+            state=Order.State.SOURCING, sourcing_transfer__state=Transfer.State.RECEIVED
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def order_ids_due_for_reminder(
+    *, now: datetime.datetime | None = None, limit: int = 100
+) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Order.objects.filter(
+            state=Order.State.READY_FOR_PICKUP,
+            reminder_sent_at__isnull=True,
+            reminder_due_at__lte=now,
+        )
+        .order_by("reminder_due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def order_ids_due_for_expiry(
+    *, now: datetime.datetime | None = None, limit: int = 100
+) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Order.objects.filter(state=Order.State.READY_FOR_PICKUP, hold_until__lte=now)
+        .order_by("hold_until")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def customer_list_search(*, search: str) -> QuerySet[Customer]:
+    """Customers matching an e-mail address, a phone number, a name or one of their order
+    numbers; nothing for an empty search."""
+    search = (search or "").strip()
+    if not search:
+        return Customer.objects.none()
+    phone = "".join(search.split()).replace("-", "")
+    matches = (
+        Q(email__iexact=search)
+        | Q(email__istartswith=search)
+        | Q(name__icontains=search)
+        | Q(orders__number=search.upper())
+    )
+    if phone.startswith("+"):
+        matches |= Q(phone=phone)
+    return Customer.objects.filter(matches).distinct().order_by("email")
+
+
+def customer_timeline(*, customer: Customer) -> list[dict]:
+    """The customer's journey across orders: campaign, every state change and every message
+    sent, oldest first. Three queries whatever the number of orders."""
+    events = []
+    orders = list(customer.orders.select_related("pickup_store"))
+    by_id = {order.pk: order for order in orders}
+    for order in orders:
+        if order.campaign:
+            events.append(
+                {
+                    "at": order.placed_at,
+                    "event": "campaign",
+                    "order": order.number,
+                    "detail": order.campaign,
+                }
+            )
+    for transition in OrderTransition.objects.filter(order_id__in=by_id).order_by(
+        "created_at", "pk"
+    ):
+        order = by_id[transition.order_id]
+        events.append(
+            {
+                "at": transition.created_at,
+                "event": f"order_{transition.transition}",
+                "order": order.number,
+                "detail": transition.reason or f"{order.channel} · {order.pickup_store.code}",
+            }
+        )
+    for notification in Notification.objects.filter(
+        customer=customer, status=Notification.Status.SENT
+    ).select_related("order"):
+        events.append(
+            {
+                "at": notification.sent_at,
+                "event": "message_sent",
+                "order": notification.order.number if notification.order else None,
+                "detail": f"{notification.template} by {notification.channel}",
+            }
+        )
+    return sorted(events, key=lambda event: event["at"])

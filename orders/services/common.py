@@ -1,0 +1,79 @@
+"""What every order service does the same way: lock, check the transition, audit, enqueue."""
+
+import logging
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django_fsm import can_proceed, has_transition_perm
+
+from orders.exceptions import InvalidTransition, OrderNotFound, TransitionNotPermitted
+from orders.models import Order, OrderTransition
+
+logger = logging.getLogger(__name__)
+
+User = AbstractBaseUser
+
+
+def order_lock(order_id: int) -> Order:
+    """The order row, locked FOR UPDATE until the caller's transaction ends."""
+    try:
+        return (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("pickup_store", "customer")
+            .get(pk=order_id)
+        )
+    except Order.DoesNotExist as error:
+        raise OrderNotFound() from error
+
+
+def ensure_transition(order: Order, name: str, user: User | None) -> None:
+    """Raises invalid_transition when the state does not allow `name`, permission_denied when
+    the user may not take it. Writes nothing."""
+    method = getattr(order, name)
+    if not can_proceed(method, check_conditions=False):
+        raise InvalidTransition(
+            f"An order in state {order.state} cannot {name.replace('_', ' ')}.",
+            state=order.state,
+            transition=name,
+        )
+    if not has_transition_perm(method, user):
+        raise TransitionNotPermitted()
+
+
+def history_add(
+    *,
+    order: Order,
+    transition: str,
+    source: str,
+    actor: User | None,
+    at,
+    reason: str = "",
+) -> OrderTransition:
+    return OrderTransition.objects.create(
+        order=order,
+        transition=transition,
+        source=source,
+        target=order.state,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason[:200],
+        created_at=at,
+    )
+
+
+def _enqueue(task_name: str, row_id: int) -> None:
+    from orders import tasks
+
+    try:
+        getattr(tasks, task_name).delay(row_id)
+    except Exception:  # noqa: BLE001 - the broker may be down; the row waits for the relay
+        logger.warning("could not enqueue %s(%s); the outbox relay will", task_name, row_id)
+
+
+def enqueue_after_commit(task_name: str, row_id: int) -> None:
+    """Enqueues the task once the surrounding transaction commits; never when it rolls back.
+
+    `partial` binds the values now (a lambda in a loop would see only the last row), and a
+    broker error is logged, not raised: the row is in the database and the relay sends it.
+    """
+    transaction.on_commit(partial(_enqueue, task_name, row_id))

@@ -1,0 +1,361 @@
+"""Placing an order: validate everything, upsert the customer, reserve at the pickup store or
+start sourcing, record the payment to authorize and the confirmation to send."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from inventory import exceptions as inventory_errors
+from inventory.models import Product
+from inventory.selectors import availability_for_lines, product_get_by_sku
+from inventory.services import StockRequest, stock_reserve
+from orders import codes
+from orders.exceptions import (
+    CurbsideNotAvailable,
+    InsufficientStock,
+    InvalidOrderInput,
+    InvalidQuantity,
+    OrderLimitReached,
+    PickupSlotFull,
+    StoreNotClickAndCollect,
+    UnknownSku,
+    UnknownStore,
+)
+from orders.models import E164, Customer, Language, Order, OrderLine, Payment, SideEffect
+from orders.services.common import User, history_add
+from orders.services.outbox import notification_queue, side_effect_add
+from stores.models import Store
+from stores.selectors import store_ready_by
+
+MAX_QUANTITY = 99
+MAX_LINES = 50
+ALTERNATIVES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    email: str
+    name: str
+    phone: str = ""
+    language: str = "de"
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    access_token: str  # in plain text, shown once
+
+
+def _invalid(field: str, message: str) -> InvalidOrderInput:
+    return InvalidOrderInput(message, fields={field: [message]})
+
+
+def _customer_clean(customer: CustomerInput) -> CustomerInput:
+    email = (customer.email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise _invalid("customer.email", "Enter a valid e-mail address.") from error
+    name = (customer.name or "").strip()
+    if not name or len(name) > 120:
+        raise _invalid("customer.name", "Enter a name of at most 120 characters.")
+    phone = "".join((customer.phone or "").split()).replace("-", "")
+    if phone:
+        try:
+            E164(phone)
+        except ValidationError as error:
+            raise _invalid("customer.phone", "Enter the phone number as +49… (E.164).") from error
+    language = (customer.language or "de").lower()
+    if language not in Language.values:
+        raise _invalid("customer.language", "Choose de or en.")
+    local, _, domain = email.rpartition("@")
+    return CustomerInput(
+        email=f"{local}@{domain.lower()}", name=name, phone=phone, language=language
+    )
+
+
+def _lines_merge(lines: Sequence[LineInput]) -> dict[str, int]:
+    """SKU -> quantity, duplicates added up; every quantity a whole number from 1 to 99."""
+    if not lines:
+        raise _invalid("lines", "Order at least one product.")
+    if len(lines) > MAX_LINES:
+        raise _invalid("lines", f"Order at most {MAX_LINES} different products.")
+    merged: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        quantity = line.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 1 <= quantity <= MAX_QUANTITY
+        ):
+            raise InvalidQuantity(fields={f"lines[{index}].quantity": ["Must be 1 to 99."]})
+        sku = (line.sku or "").strip()
+        if not sku:
+            raise _invalid(f"lines[{index}].sku", "Name a product by its SKU.")
+        merged[sku] = merged.get(sku, 0) + quantity
+        if merged[sku] > MAX_QUANTITY:
+            raise InvalidQuantity(
+                fields={f"lines[{index}].quantity": ["At most 99 of one product."]}
+            )
+    return merged
+
+
+def _products_get(merged: dict[str, int]) -> dict[str, Product]:
+    products = {}
+    for index, sku in enumerate(merged):
+        try:
+            products[sku] = product_get_by_sku(sku=sku)
+        except inventory_errors.UnknownProduct as error:
+            raise UnknownSku(
+                f"No product with SKU {sku} is sold.", fields={f"lines[{index}].sku": [sku]}
+            ) from error
+    return products
+
+
+def _store_get(code: str) -> Store:
+    store = Store.objects.filter(code=(code or "").strip(), is_active=True).first()
+    if store is None:
+        raise UnknownStore(fields={"pickup_store": [code]})
+    if not store.click_and_collect_enabled:
+        raise StoreNotClickAndCollect(fields={"pickup_store": [code]})
+    return store
+
+
+def _slot_check(store: Store, slot: datetime.datetime | None, now: datetime.datetime) -> None:
+    if slot is None:
+        return
+    if slot.tzinfo is None or slot.utcoffset() is None:
+        raise _invalid("pickup_slot", "Give the pickup slot with its time zone.")
+    if slot <= now:
+        raise _invalid("pickup_slot", "The pickup slot must be in the future.")
+    start = slot.replace(minute=0, second=0, microsecond=0)
+    booked = Order.objects.filter(
+        pickup_store=store,
+        state__in=Order.OPEN_STATES,
+        pickup_slot__gte=start,
+        pickup_slot__lt=start + datetime.timedelta(hours=1),
+    ).count()
+    if booked >= store.pickup_slot_capacity:
+        raise PickupSlotFull(fields={"pickup_slot": ["Fully booked."]})
+
+
+def customer_upsert(*, customer: CustomerInput) -> Customer:
+    """Creates or updates the customer of this e-mail address (any letter case); locks its row
+    until the caller's transaction ends, so one customer's orders are placed one at a time."""
+    for _ in range(2):
+        existing = Customer.objects.select_for_update().filter(email__iexact=customer.email).first()
+        if existing is not None:
+            existing.name = customer.name
+            existing.language = customer.language
+            if customer.phone:
+                existing.phone = customer.phone
+            existing.save(update_fields=["name", "language", "phone", "updated_at"])
+            return existing
+        try:
+            with transaction.atomic():
+                return Customer.objects.create(
+                    email=customer.email,
+                    name=customer.name,
+                    phone=customer.phone,
+                    language=customer.language,
+                )
+        except IntegrityError:
+            # Another order created this customer a moment ago; take that row.
+            continue
+    raise IntegrityError("customer could not be created or found")
+
+
+def _limits_check(customer: Customer, units: int) -> None:
+    open_orders = Order.objects.filter(customer=customer, state__in=Order.OPEN_STATES)
+    if open_orders.count() >= settings.ORDER_MAX_OPEN_PER_CUSTOMER:
+        raise OrderLimitReached(
+            f"At most {settings.ORDER_MAX_OPEN_PER_CUSTOMER} open orders per customer."
+        )
+    open_units = (
+        OrderLine.objects.filter(order__in=open_orders).aggregate(
+            units=Sum(F("quantity") - F("quantity_cancelled"))
+        )["units"]
+        or 0
+    )
+    if open_units + units > settings.ORDER_MAX_UNITS_PER_CUSTOMER:
+        raise OrderLimitReached(
+            f"At most {settings.ORDER_MAX_UNITS_PER_CUSTOMER} units in open orders per customer."
+        )
+
+
+def _number_unused() -> str:
+    while True:
+        number = codes.order_number_generate()
+        if not Order.objects.filter(number=number).exists():
+            return number
+
+
+def _alternatives(store: Store, lines: list[tuple[int, int]], now) -> list[dict]:
+    return [
+        {
+            "store": choice.store.code,
+            "name": choice.store.name,
+            "distance_km": round(choice.distance_km, 1) if choice.distance_km is not None else None,
+            "available": choice.available,
+        }
+        for choice in availability_for_lines(
+            lines=lines,
+            latitude=store.latitude,
+            longitude=store.longitude,
+            limit=ALTERNATIVES_SHOWN,
+            exclude_store_id=store.pk,
+            now=now,
+        )
+    ]
+
+
+def order_place(
+    *,
+    customer: CustomerInput,
+    pickup_store_code: str,
+    lines: Sequence[LineInput],
+    payment_method: str,
+    channel: str = "web",
+    allow_transfer: bool = False,
+    pickup_slot: datetime.datetime | None = None,
+    curbside: bool = False,
+    campaign: str = "",
+    actor: User | None = None,
+    kind: str = Order.Kind.STANDARD,
+) -> PlacedOrder:
+    """→ placed → reserved (in stock at the pickup store) or → sourcing (allow_transfer); locks the
+    customer row, then the pickup store's stock rows; queues the confirmation and, for card, the
+    payment authorization. Raises before writing anything on bad input or missing stock."""
+    now = timezone.now()
+    customer = _customer_clean(customer)
+    if payment_method not in Order.PaymentMethod.values:
+        raise _invalid("payment_method", "Choose card or pay_in_store.")
+    if channel not in Order.SalesChannel.values:
+        raise _invalid("channel", "Choose web, app, hotline or store.")
+    if kind not in Order.Kind.values:
+        raise _invalid("kind", "Choose standard or replacement.")
+    campaign = (campaign or "").strip()
+    if len(campaign) > 64:
+        raise _invalid("campaign", "At most 64 characters.")
+    merged = _lines_merge(lines)
+    store = _store_get(pickup_store_code)
+    if curbside and not store.curbside_enabled:
+        raise CurbsideNotAvailable(fields={"curbside": ["Not offered at this store."]})
+    products = _products_get(merged)
+    _slot_check(store, pickup_slot, now)
+
+    with transaction.atomic():
+        buyer = customer_upsert(customer=customer)
+        _limits_check(buyer, sum(merged.values()))
+        number = _number_unused()
+        token_salt = codes.salt_generate()
+        token = codes.access_token_derive(number=number, salt=token_salt)
+        # A replacement for a broken item costs the shopper nothing.
+        prices = {
+            sku: Decimal("0.00") if kind == Order.Kind.REPLACEMENT else product.price
+            for sku, product in products.items()
+        }
+        subtotal = sum(
+            (prices[sku] * quantity for sku, quantity in merged.items()), Decimal("0.00")
+        )
+        order = Order.objects.create(
+            number=number,
+            access_token_salt=token_salt,
+            access_token_hash=codes.access_token_hash(token),
+            customer=buyer,
+            channel=channel,
+            kind=kind,
+            pickup_store=store,
+            pickup_slot=pickup_slot,
+            curbside=curbside,
+            allow_transfer=allow_transfer,
+            payment_method=payment_method,
+            subtotal=subtotal,
+            total=subtotal,
+            campaign=campaign,
+            placed_at=now,
+        )
+        order_lines = [
+            OrderLine.objects.create(
+                order=order,
+                product=products[sku],
+                quantity=quantity,
+                unit_price=prices[sku],
+            )
+            for sku, quantity in merged.items()
+        ]
+        history_add(order=order, transition="place", source="", actor=actor, at=now)
+        wanted = [(line.product_id, line.quantity) for line in order_lines]
+        try:
+            stock_reserve(
+                store_id=store.pk,
+                requests=[
+                    StockRequest(
+                        product_id=line.product_id,
+                        quantity=line.quantity,
+                        reference=line.reservation_reference,
+                    )
+                    for line in order_lines
+                ],
+                actor=actor,
+            )
+        except inventory_errors.InsufficientStock as missing:
+            alternatives = _alternatives(store, wanted, now)
+            if not (allow_transfer and alternatives):
+                raise InsufficientStock(
+                    fields={"lines": [asdict(shortage) for shortage in missing.shortages]},
+                    alternatives=alternatives,
+                ) from missing
+            OrderLine.objects.filter(order=order).update(quantity_sourcing=F("quantity"))
+            order.source(
+                now=now,
+                due_at=now,
+                ready_by=store_ready_by(store=store, now=now, via_transfer=True),
+            )
+            order.save()
+            history_add(
+                order=order, transition="source", source=Order.State.PLACED, actor=None, at=now
+            )
+        else:
+            order.reserve(
+                now=now, ready_by=store_ready_by(store=store, now=now, via_transfer=False)
+            )
+            order.save()
+            history_add(
+                order=order, transition="reserve", source=Order.State.PLACED, actor=None, at=now
+            )
+        if payment_method == Order.PaymentMethod.CARD and order.total > 0:
+            Payment.objects.create(
+                order=order,
+                amount=order.total,
+                currency=order.currency,
+                gateway=settings.PAYMENT_GATEWAY.rsplit(".", 1)[-1],
+            )
+            side_effect_add(
+                order=order,
+                kind=SideEffect.Kind.PAYMENT_AUTHORIZE,
+                key=f"authorize:{order.number}",
+                now=now,
+            )
+        notification_queue(
+            customer=buyer,
+            template="confirmation",
+            key=f"confirmation:{order.number}",
+            order=order,
+            now=now,
+        )
+    return PlacedOrder(order=order, access_token=token)

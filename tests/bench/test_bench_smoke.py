@@ -1,0 +1,78 @@
+"""The benchmark harness end to end with tiny sizes: scratch database, load, figures, clean-up."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from tests.support import services
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+def _bench(*arguments: str) -> tuple[dict, str]:
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", *arguments],
+        cwd=services.ROOT,
+        env={**os.environ, "DATABASE_URL": services.test_database_url()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    (scratch,) = re.findall(r"created scratch database (\w+)", finished.stderr)
+    return json.loads(finished.stdout.strip().splitlines()[-1]), scratch
+
+
+def _database_exists(name: str) -> bool:
+    with psycopg.connect(services.test_database_url(), autocommit=True) as connection:
+        row = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return row is not None
+
+
+def test_bench_availability_reports_percentiles_last_and_drops_its_database():
+    result, scratch = _bench(
+        "availability", "--stores", "12", "--products", "30", "--iterations", "20"
+    )
+
+    assert result["benchmark"] == "availability"
+    assert result["stock_rows"] == 360
+    assert 0 < result["p50_ms_all_stores"] <= result["p95_ms_all_stores"]
+    assert result["p95_ms_nearest_10"] > 0
+    assert scratch.startswith("availability_bench_")
+    assert not _database_exists(scratch)
+
+
+def test_bench_reserve_compares_with_raw_sql_and_finds_no_oversell():
+    result, scratch = _bench(
+        "reserve",
+        *("--stores", "4", "--products", "20", "--seconds", "0.5"),
+        *("--clients", "1,4", "--hot-units", "5", "--hot-share", "0.5"),
+    )
+
+    assert result["benchmark"] == "reserve"
+    assert set(result["reservations_per_second"]) == {"ours", "raw_sql"}
+    assert result["ratio_clients"] == 4
+    assert result["ratio_vs_raw_sql"] > 0
+    assert (result["oversold"], result["ledger_drift"], result["errors"]) == (0, 0, 0)
+    assert not _database_exists(scratch)
+
+
+def test_bench_refuses_to_run_without_postgresql():
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "availability"],
+        cwd=services.ROOT,
+        env={**os.environ, "DATABASE_URL": "sqlite:///var/bench.sqlite3"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert finished.returncode != 0
+    assert "The benchmarks need PostgreSQL" in finished.stderr

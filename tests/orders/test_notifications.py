@@ -1,0 +1,210 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from orders import sms
+from orders.models import Customer, Notification
+from orders.selectors import order_pickup_code_for_shopper
+from orders.services import (
+    CustomerInput,
+    TransientDeliveryError,
+    notification_deliver,
+    notification_queue,
+    order_cancel,
+    order_mark_ready,
+    order_start_picking,
+)
+from tests.inventory.factories import ProductFactory, StockLevelFactory
+from tests.orders.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _deliver(template: str, channel: str = "email") -> str:
+    notification = Notification.objects.get(template=template, channel=channel)
+    return notification_deliver(notification_id=notification.pk)
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    sms.sandbox_outbox.clear()
+
+
+def test_the_confirmation_email_links_the_order_page_with_its_secret_token(
+    place, stocked, settings
+):
+    settings.SHOP_BASE_URL = "https://shop.example.com"
+    placed = place()
+
+    status = _deliver("confirmation")
+
+    assert status == "sent"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["mueller@example.com"]
+    assert message.subject == f"Ihre Bestellung {placed.order.number} ist eingegangen"
+    link = f"https://shop.example.com/orders/{placed.order.number}/?token={placed.access_token}"
+    assert link in message.body
+    assert link.replace("&", "&amp;") in message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    notification = Notification.objects.get()
+    assert (notification.status, notification.attempts) == ("sent", 1)
+    assert notification.provider_id == message.extra_headers["Message-ID"]
+    assert placed.access_token not in str(notification.context)
+
+
+def test_an_english_speaking_customer_gets_the_english_message(place, stocked):
+    placed = place(customer=CustomerInput(email="smith@example.com", name="Ann", language="en"))
+
+    _deliver("confirmation")
+
+    assert mail.outbox[0].subject == f"Your order {placed.order.number} has been received"
+    assert "Total: 89.90 EUR (charged only when you collect)" in mail.outbox[0].body
+
+
+def test_the_ready_message_carries_the_code_the_hours_and_three_accessories_in_stock(
+    place, store, stocked, drill, clerk
+):
+    for index, name in enumerate(["Akku 2Ah", "Akku 4Ah", "Koffer", "Ladegerät"]):
+        accessory = ProductFactory(sku=f"ACC-{index}", name=name, price="10.00")
+        drill.accessories.add(accessory)
+        StockLevelFactory(store=store, product=accessory, on_hand=0 if index == 1 else 3)
+    order = place().order
+    order_start_picking(order=order, by=clerk)
+    order = order_mark_ready(order=order, by=clerk)
+
+    _deliver("ready")
+
+    body = mail.outbox[0].body
+    assert f"Ihr Abholcode: {order_pickup_code_for_shopper(order=order)}" in body
+    assert "Mo 08:00–20:00" in body
+    assert "Sa 08:00–20:00" in body
+    assert "So " not in body
+    assert "- Akku 2Ah" in body
+    assert "- Koffer (10,00 EUR)" in body
+    assert "- Ladegerät" in body
+    assert "Akku 4Ah" not in body
+
+
+def test_a_customer_preferring_sms_also_gets_the_ready_message_by_sms(place, stocked, clerk):
+    placed = place(
+        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="+4917012345")
+    )
+    Customer.objects.filter(pk=placed.order.customer_id).update(preferred_channel="sms")
+    order_start_picking(order=placed.order, by=clerk)
+    order = order_mark_ready(order=placed.order, by=clerk)
+
+    status = _deliver("ready", channel="sms")
+
+    code = order_pickup_code_for_shopper(order=order)
+    assert status == "sent"
+    assert [(message.to, message.body) for message in sms.sandbox_outbox] == [
+        (
+            "+4917012345",
+            f"Bestellung {order.number} liegt in Passau Mitte bereit. Abholcode: {code}",
+        )
+    ]
+    assert Notification.objects.get(template="ready", channel="sms").provider_id.startswith(
+        "sandbox-sms-"
+    )
+
+
+def test_a_message_is_sent_once_however_often_its_task_runs(place, stocked):
+    place()
+    _deliver("confirmation")
+
+    again = _deliver("confirmation")
+
+    assert again == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_ready_message_of_an_order_cancelled_before_sending_is_suppressed(place, stocked, clerk):
+    order = place().order
+    order_start_picking(order=order, by=clerk)
+    order_mark_ready(order=order, by=clerk)
+    order_cancel(order=order, by=clerk, reason="shopper called")
+
+    status = _deliver("ready")
+
+    assert status == "suppressed"
+    assert mail.outbox == []
+
+
+def test_a_mail_server_outage_keeps_the_message_queued_for_a_later_attempt(
+    place, stocked, settings
+):
+    settings.EMAIL_BACKEND = "tests.orders.backends.UnreachableEmailBackend"
+    place()
+
+    with pytest.raises(TransientDeliveryError):
+        _deliver("confirmation")
+
+    notification = Notification.objects.get()
+    assert (notification.status, notification.attempts, notification.claimed_until) == (
+        "queued",
+        1,
+        None,
+    )
+    assert notification.last_error == "ConnectionRefusedError: mail server unreachable"
+    assert notification.next_attempt_at > timezone.now()
+
+
+def test_retries_are_bounded_and_the_message_is_then_marked_failed(place, stocked, settings):
+    settings.EMAIL_BACKEND = "tests.orders.backends.UnreachableEmailBackend"
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    place()
+    for _ in range(2):
+        with pytest.raises(TransientDeliveryError):
+            _deliver("confirmation")
+
+    status = _deliver("confirmation")
+
+    assert status == "failed"
+    assert Notification.objects.get().attempts == 2
+
+
+def test_promotional_messages_need_consent(settings):
+    customer = CustomerFactory(email_promotions_consent=False)
+
+    notifications = notification_queue(
+        customer=customer, template="newsletter", key="promo:1", promotional=True
+    )
+
+    assert [notification.status for notification in notifications] == ["suppressed"]
+
+
+def test_promotional_messages_respect_the_weekly_frequency_cap(settings):
+    settings.PROMOTIONS_MAX_PER_WEEK = 2
+    customer = CustomerFactory(email_promotions_consent=True)
+    now = timezone.now()
+
+    statuses = [
+        notification_queue(
+            customer=customer,
+            template="newsletter",
+            key=f"promo:{index}",
+            promotional=True,
+            now=now,
+        )[0].status
+        for index in range(3)
+    ]
+
+    assert statuses == ["queued", "queued", "suppressed"]
+    later = now + datetime.timedelta(days=8)
+    Notification.objects.update(created_at=now - datetime.timedelta(days=8))
+    assert (
+        notification_queue(
+            customer=customer, template="newsletter", key="promo:9", promotional=True, now=later
+        )[0].status
+        == "queued"
+    )
+
+
+def test_transactional_messages_go_without_any_consent(place, stocked):
+    place()
+
+    assert Notification.objects.get().status == "queued"
+    assert not Customer.objects.get().email_promotions_consent
