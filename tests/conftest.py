@@ -1,7 +1,8 @@
 """Service-aware markers and the real-worker fixture.
 
-`postgres` tests need PostgreSQL, `redis` tests need Redis, PostgreSQL and a real worker. Without
-them they are skipped with a reason; with REQUIRE_SERVICES=1 (CI) any such skip fails the run.
+`postgres` tests need PostgreSQL, `redis` tests need Redis, PostgreSQL and a real worker,
+`browser` tests need Debian's Chromium. Without them they are skipped with a reason; with
+REQUIRE_SERVICES=1 (CI) any such skip fails the run.
 """
 
 import os
@@ -20,7 +21,7 @@ REDIS_HOWTO = (
     "needs Redis and PostgreSQL: start Redis on 127.0.0.1:6379 or set "
     "CELERY_BROKER_URL=redis://..., and run on PostgreSQL"
 )
-SERVICE_MARKERS = ("postgres", "redis")
+SERVICE_MARKERS = ("postgres", "redis", "browser")
 
 
 def pytest_collection_modifyitems(config, items):
