@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("stores.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("returns.api.urls")),
 ]

@@ -61,3 +61,26 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         worker = WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def worker_factory(django_db_setup, django_db_blocker):
+    """Starts workers with their own settings (e.g. a failing sandbox courier):
+    `worker_factory(COURIER_SANDBOX_FAILURE="error")`. Any worker already running is stopped
+    for the test, so only these take tasks, and started again afterwards."""
+    paused = list(WorkerProcess.running)
+    for worker in paused:
+        worker.stop()
+    started: list[WorkerProcess] = []
+
+    def start(**extra_env: str) -> WorkerProcess:
+        with django_db_blocker.unblock():
+            worker = WorkerProcess(extra_env={key: str(value) for key, value in extra_env.items()})
+            started.append(worker.start())
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+    for worker in paused:
+        worker.start()

@@ -150,6 +150,13 @@ CELERY_BROKER_CONFIGURED = "CELERY_BROKER_URL" in env.ENVIRON
 # Longer than any countdown or retry backoff we use (the longest is a few minutes), so Redis
 # never re-delivers a task that is merely waiting; a task whose worker died comes back after it.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker sweeps for tasks whose worker died (every interval × throttle seconds,
+    # once they are older than the visibility timeout).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 if CELERY_BROKER_URL.startswith("filesystem"):
     for folder in ("queue", "processed"):
         (BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
@@ -161,7 +168,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    else REDIS_TRANSPORT_OPTIONS
 )
 # JSON only: arguments are ids and primitives, and no pickle ever crosses the broker.
 CELERY_TASK_SERIALIZER = "json"
@@ -238,6 +245,32 @@ COURIER_HTTP_BASE_URL = env.str("COURIER_HTTP_BASE_URL", default="http://127.0.0
 COURIER_HTTP_API_KEY = env.str("COURIER_HTTP_API_KEY", default="")
 COURIER_HTTP_WEBHOOK_SECRET = env.str("COURIER_HTTP_WEBHOOK_SECRET", default="")
 COURIER_HTTP_TIMEOUT_SECONDS = env.float("COURIER_HTTP_TIMEOUT_SECONDS", default=10.0)
+# Booking retries: exponential backoff with jitter from the base, capped, at most N attempts;
+# then the booking fails for good and the case is flagged for the hotline.
+COURIER_RETRY_BASE_SECONDS = env.float("COURIER_RETRY_BASE_SECONDS", default=30.0)
+COURIER_RETRY_MAX_SECONDS = env.float("COURIER_RETRY_MAX_SECONDS", default=900.0)
+COURIER_BOOKING_MAX_ATTEMPTS = env.int("COURIER_BOOKING_MAX_ATTEMPTS", default=8)
+# The relay re-enqueues a booking whose attempt is this long overdue (the broker lost it).
+COURIER_RELAY_GRACE_SECONDS = env.float("COURIER_RELAY_GRACE_SECONDS", default=120.0)
+# A booked pickup with no webhook for this long is polled.
+COURIER_POLL_AFTER_SECONDS = env.int("COURIER_POLL_AFTER_SECONDS", default=3 * 3600)
+COURIER_MAX_DAYS_AHEAD = env.int("COURIER_MAX_DAYS_AHEAD", default=14)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "returns-courier-relay": {
+            "task": "returns.tasks.courier_bookings_relay_task",
+            "schedule": 60.0,
+        },
+        "returns-courier-poll": {
+            "task": "returns.tasks.courier_bookings_poll_due_task",
+            "schedule": 600.0,
+        },
+        "returns-close-due": {
+            "task": "returns.tasks.return_cases_close_due_task",
+            "schedule": 600.0,
+        },
+    }
+)
 
 LOGGING = {
     "version": 1,

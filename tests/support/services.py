@@ -49,6 +49,8 @@ def test_database_url() -> str:
 class WorkerProcess:
     """A `celery worker` child process on the test database and the test broker."""
 
+    running: set["WorkerProcess"] = set()
+
     def __init__(self, *, extra_env: dict[str, str] | None = None) -> None:
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.extra_env = extra_env or {}
@@ -80,11 +82,13 @@ class WorkerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited early; see {self.log_path}")
             if app.control.ping(destination=[self.name], timeout=0.5):
+                WorkerProcess.running.add(self)
                 return self
         self.stop()
         raise RuntimeError(f"worker did not answer a ping within {timeout}s; see {self.log_path}")
 
     def stop(self) -> None:
+        WorkerProcess.running.discard(self)
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -95,6 +99,7 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """SIGKILL: the worker dies mid-task without acknowledging anything."""
+        WorkerProcess.running.discard(self)
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()

@@ -1,0 +1,150 @@
+"""Explicit input and output shapes of the returns, exchanges, customers and courier APIs."""
+
+from rest_framework import serializers
+
+from api.fields import StrictCharField, StrictIntegerField
+from orders.models import Customer
+from returns.models import CourierBooking, ReturnCase, ReturnLine
+
+MAX_LINES = 50
+MAX_QUANTITY = 99
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+class ReturnLineInputSerializer(serializers.Serializer):
+    sku = StrictCharField(max_length=32)
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class AddressInputSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=120)
+    line1 = StrictCharField(max_length=120)
+    line2 = StrictCharField(max_length=120, required=False, default="", allow_blank=True)
+    postcode = StrictCharField(max_length=10)
+    city = StrictCharField(max_length=80)
+    country = StrictCharField(max_length=2, min_length=2, required=False, default="DE")
+
+
+class CollectionInputSerializer(serializers.Serializer):
+    address = AddressInputSerializer()
+    date = serializers.DateField(format="%Y-%m-%d", input_formats=["%Y-%m-%d"])
+    window_start = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
+    window_end = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
+    phone = StrictCharField(max_length=20, required=False, default="", allow_blank=True)
+
+
+class ExchangeInputSerializer(serializers.Serializer):
+    order_number = StrictCharField(max_length=12)
+    lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    reason = serializers.ChoiceField(choices=ReturnCase.Reason.values)
+    replacement_store = StrictCharField(max_length=12)
+    collection = CollectionInputSerializer()
+
+
+class ReceivedLineInputSerializer(ReturnLineInputSerializer):
+    condition = serializers.ChoiceField(choices=ReturnLine.Condition.values)
+
+
+class ReceiveInputSerializer(serializers.Serializer):
+    lines = ReceivedLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+
+
+class CustomerSearchQuerySerializer(serializers.Serializer):
+    search = StrictCharField(min_length=3, max_length=100)
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+class OrderRefSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    state = serializers.CharField()
+
+
+class CourierBookingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourierBooking
+        fields = [
+            "reference",
+            "provider",
+            "state",
+            "pickup_date",
+            "window_start",
+            "window_end",
+            "tracking_number",
+            "attempts",
+            "last_error",
+            "booked_at",
+            "picked_up_at",
+        ]
+
+
+class ReturnLineSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku")
+    name = serializers.CharField(source="product.name")
+
+    class Meta:
+        model = ReturnLine
+        fields = ["sku", "name", "quantity", "quantity_received", "condition"]
+
+
+class ReturnCaseSerializer(serializers.ModelSerializer):
+    order = OrderRefSerializer()
+    replacement_order = OrderRefSerializer(allow_null=True)
+    receiving_store = serializers.CharField(source="receiving_store.code")
+    lines = ReturnLineSerializer(many=True)
+    courier_bookings = CourierBookingSerializer(many=True)
+    courier_booking = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReturnCase
+        fields = [
+            "number",
+            "state",
+            "reason",
+            "resolution",
+            "opened_by",
+            "channel",
+            "order",
+            "replacement_order",
+            "receiving_store",
+            "lines",
+            "courier_booking",
+            "courier_bookings",
+            "needs_attention",
+            "attention_reason",
+            "refunded_amount",
+            "opened_at",
+            "received_at",
+            "closed_at",
+        ]
+
+    def get_courier_booking(self, case: ReturnCase) -> dict | None:
+        bookings = list(case.courier_bookings.all())
+        return CourierBookingSerializer(bookings[-1]).data if bookings else None
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "email", "phone", "language", "preferred_channel"]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    title = serializers.CharField()
+    order_number = serializers.CharField()
+    case_number = serializers.CharField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    customer = CustomerSerializer()
+    entries = TimelineEntrySerializer(many=True)
+
+
+class WebhookAcceptedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["applied", "ignored", "duplicate"])

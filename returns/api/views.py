@@ -1,0 +1,175 @@
+"""Exchanges and returns for agents and staff, customer search for the hotline, and the courier
+webhook. A case outside the caller's reach answers 404."""
+
+from django.db.models import prefetch_related_objects
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import schema
+from api.idempotency import idempotent
+from api.views import ApiView
+from config.exceptions import DomainError, NotFound
+from returns import selectors, services
+from returns.api.serializers import (
+    CustomerSearchQuerySerializer,
+    CustomerSerializer,
+    ExchangeInputSerializer,
+    ReceiveInputSerializer,
+    ReturnCaseSerializer,
+    TimelineSerializer,
+    WebhookAcceptedSerializer,
+)
+from returns.couriers import InvalidSignature, courier_gateway
+from returns.models import ReturnCase
+from stores.roles import user_is_agent
+
+
+class IsAgent(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return user_is_agent(request.user)
+
+
+class InvalidWebhookSignature(DomainError):
+    code = "invalid_signature"
+    status = status.HTTP_401_UNAUTHORIZED
+    default_detail = "The webhook signature does not check out."
+
+
+def case_response(case: ReturnCase, *, status_code: int = status.HTTP_200_OK) -> Response:
+    prefetch_related_objects([case], "lines__product", "courier_bookings")
+    return Response(ReturnCaseSerializer(case).data, status=status_code)
+
+
+class ExchangeCreateView(ApiView):
+    permission_classes = [IsAuthenticated, IsAgent]
+
+    @extend_schema(
+        operation_id="exchanges_create",
+        parameters=[schema.IDEMPOTENCY_KEY],
+        request=ExchangeInputSerializer,
+        responses={201: ReturnCaseSerializer, **schema.errors(400, 401, 403, 409, 415, 422)},
+        summary="Hotline: open an exchange — replacement reserved in store, courier collects",
+    )
+    def post(self, request: Request) -> Response:
+        return idempotent(request, scope="exchanges.open", perform=lambda: self._open(request))
+
+    def _open(self, request: Request) -> Response:
+        incoming = ExchangeInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        collection = data["collection"]
+        opened = services.exchange_open(
+            order_number=data["order_number"],
+            lines=[services.ReturnLineInput(**line) for line in data["lines"]],
+            reason=data["reason"],
+            replacement_store_code=data["replacement_store"],
+            collection=services.CollectionInput(
+                **collection["address"],
+                date=collection["date"],
+                window_start=collection["window_start"],
+                window_end=collection["window_end"],
+                phone=collection["phone"],
+            ),
+            by=request.user,
+        )
+        return case_response(opened.case, status_code=status.HTTP_201_CREATED)
+
+
+class ReturnCaseDetailView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="returns_retrieve",
+        responses={200: ReturnCaseSerializer, **schema.errors(401, 404)},
+        summary="A return case with its lines, replacement order and courier booking",
+    )
+    def get(self, request: Request, number: str) -> Response:
+        return case_response(selectors.return_case_get_for_user(number=number, user=request.user))
+
+
+class ReturnCaseReceiveView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="returns_receive",
+        request=ReceiveInputSerializer,
+        responses={200: ReturnCaseSerializer, **schema.errors(400, 401, 404, 409, 415, 422)},
+        summary="Receive returned items: resellable back on hand, defective written off",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        case = selectors.return_case_get_for_user(number=number, user=request.user)
+        incoming = ReceiveInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = services.return_receive(
+            number=case.number,
+            lines=[services.ReceivedLineInput(**line) for line in incoming.validated_data["lines"]],
+            store=case.receiving_store,
+            by=request.user,
+        )
+        return case_response(case)
+
+
+class CustomerSearchView(ApiView):
+    permission_classes = [IsAuthenticated, IsAgent]
+
+    @extend_schema(
+        operation_id="customers_search",
+        parameters=[CustomerSearchQuerySerializer],
+        responses={200: CustomerSerializer(many=True), **schema.errors(400, 401, 403)},
+        summary="Hotline: find a customer by e-mail, phone, order number, RMA number or name",
+    )
+    def get(self, request: Request) -> Response:
+        query = CustomerSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        customers = selectors.customer_search(query=query.validated_data["search"])
+        return Response(CustomerSerializer(customers, many=True).data)
+
+
+class CustomerTimelineView(ApiView):
+    permission_classes = [IsAuthenticated, IsAgent]
+
+    @extend_schema(
+        operation_id="customers_timeline",
+        responses={200: TimelineSerializer, **schema.errors(401, 403, 404)},
+        summary="Hotline: the customer's whole journey across channels, oldest first",
+    )
+    def get(self, request: Request, customer_id: int) -> Response:
+        customer = selectors.customer_get(customer_id=customer_id)
+        entries = selectors.customer_timeline(customer=customer)
+        return Response(TimelineSerializer({"customer": customer, "entries": entries}).data)
+
+
+class CourierWebhookView(ApiView):
+    """Signed status updates from a courier. The signature over the raw body is the only
+    credential; each event id is applied once."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(
+        operation_id="couriers_webhook",
+        request=OpenApiTypes.OBJECT,
+        responses={200: WebhookAcceptedSerializer, **schema.errors(400, 401, 404)},
+        auth=[],
+        summary="Courier status webhook (HMAC-signed, see X-Courier-Signature)",
+    )
+    def post(self, request: Request, provider: str) -> Response:
+        try:
+            gateway = courier_gateway(provider)
+        except KeyError as error:
+            raise NotFound("No such courier provider.") from error
+        # The signature covers the exact bytes received, so read them before any parsing.
+        body = request.body
+        try:
+            event = gateway.parse_webhook(request.headers, body)
+        except InvalidSignature as error:
+            raise InvalidWebhookSignature(str(error)) from error
+        recorded = services.courier_event_apply(provider=provider, event=event)
+        if recorded is None:
+            return Response({"status": "duplicate"})
+        return Response({"status": "applied" if recorded.applied else "ignored"})

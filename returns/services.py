@@ -1,0 +1,666 @@
+"""Every write of the returns app: exchanges, courier bookings, webhook events, receiving.
+
+Courier calls happen in tasks with no transaction open; the CourierBooking row is their outbox
+(written with the case, dispatched after commit, re-dispatched by the relay while still due).
+"""
+
+import datetime
+import logging
+import random
+import secrets
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from inventory.services import stock_return
+from orders.models import Order, OrderLine
+from orders.services import CustomerInput, LineInput, notification_queue, order_place
+from returns.couriers import (
+    CourierRejected,
+    CourierUnavailable,
+    PickupAddress,
+    PickupRequest,
+    WebhookEvent,
+    courier_gateway,
+)
+from returns.exceptions import (
+    InvalidCollectionWindow,
+    InvalidReturnInput,
+    InvalidReturnTransition,
+    OrderNotCollected,
+    ReceiveExceedsExpected,
+    ReturnCaseNotFound,
+    ReturnExceedsCollected,
+)
+from returns.models import CourierBooking, CourierEvent, ReturnCase, ReturnLine
+from stores.models import Store
+
+logger = logging.getLogger(__name__)
+
+User = AbstractBaseUser
+MAX_LINE_QUANTITY = 99
+RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class ReturnLineInput:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ReceivedLineInput:
+    sku: str
+    quantity: int
+    condition: str  # resellable | defective
+
+
+@dataclass(frozen=True)
+class CollectionInput:
+    name: str
+    line1: str
+    postcode: str
+    city: str
+    date: datetime.date
+    window_start: datetime.time
+    window_end: datetime.time
+    line2: str = ""
+    country: str = "DE"
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ExchangeOpened:
+    case: ReturnCase
+    replacement_order: Order
+    booking: CourierBooking
+
+
+def _rma_number_unused() -> str:
+    while True:
+        number = "RMA-" + "".join(secrets.choice(RMA_ALPHABET) for _ in range(7))
+        if not ReturnCase.objects.filter(number=number).exists():
+            return number
+
+
+def _booking_reference_unused() -> str:
+    while True:
+        reference = "CB-" + secrets.token_hex(6).upper()
+        if not CourierBooking.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _collection_clean(collection: CollectionInput, now: datetime.datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    for field in ("name", "line1", "postcode", "city"):
+        value = getattr(collection, field)
+        if not isinstance(value, str) or not value.strip():
+            errors[f"collection.address.{field}"] = ["This field is required."]
+    if errors:
+        raise InvalidReturnInput("The collection address is incomplete.", fields=errors)
+    if collection.window_end <= collection.window_start:
+        raise InvalidCollectionWindow(
+            "The courier window must end after it starts.",
+            fields={"collection.window_end": ["Must be after window_start."]},
+        )
+    # The courier comes to a German address: the window is local time there.
+    local_now = now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    starts = datetime.datetime.combine(collection.date, collection.window_start, local_now.tzinfo)
+    if starts <= local_now:
+        raise InvalidCollectionWindow(
+            "The courier window must be in the future.",
+            fields={"collection.date": ["The window has already started or passed."]},
+        )
+    if collection.date > local_now.date() + datetime.timedelta(
+        days=settings.COURIER_MAX_DAYS_AHEAD
+    ):
+        raise InvalidCollectionWindow(
+            f"Couriers are booked at most {settings.COURIER_MAX_DAYS_AHEAD} days ahead.",
+            fields={"collection.date": ["Too far ahead."]},
+        )
+
+
+def _lines_returnable(
+    order: Order, lines: Sequence[ReturnLineInput]
+) -> list[tuple[OrderLine, int]]:
+    """Each requested SKU with the order line it comes from; raises when a SKU is not on the
+    order or more would come back than was collected and not already returned."""
+    if not lines:
+        raise InvalidReturnInput("Name at least one line.", fields={"lines": ["Required."]})
+    wanted: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        quantity = line.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 1 <= quantity <= MAX_LINE_QUANTITY
+        ):
+            raise InvalidReturnInput(
+                "Quantities are whole numbers from 1 to 99.",
+                fields={f"lines[{index}].quantity": ["Must be between 1 and 99."]},
+            )
+        sku = (line.sku or "").strip()
+        wanted[sku] = wanted.get(sku, 0) + quantity
+    order_lines = {
+        line.product.sku: line for line in order.lines.select_related("product").order_by("pk")
+    }
+    already = dict(
+        ReturnLine.objects.filter(order_line__order=order)
+        .exclude(case__state=ReturnCase.State.CANCELLED)
+        .values_list("order_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    chosen = []
+    for sku, quantity in wanted.items():
+        order_line = order_lines.get(sku)
+        if order_line is None:
+            raise InvalidReturnInput(
+                f"{sku} is not on order {order.number}.", fields={"lines": [f"Unknown SKU {sku}."]}
+            )
+        returnable = order_line.quantity_collected - already.get(order_line.pk, 0)
+        if quantity > returnable:
+            raise ReturnExceedsCollected(
+                f"{sku}: {quantity} asked, {returnable} can still be returned.",
+                fields={"lines": [f"{sku}: at most {returnable}."]},
+            )
+        chosen.append((order_line, quantity))
+    return chosen
+
+
+@transaction.atomic
+def exchange_open(
+    *,
+    order_number: str,
+    lines: Sequence[ReturnLineInput],
+    reason: str,
+    replacement_store_code: str,
+    collection: CollectionInput,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> ExchangeOpened:
+    """Opens a replacement case on a collected order: locks the order; creates the case, its
+    lines, the replacement order (reserved at the chosen store, or sourcing) and the courier
+    booking request; queues the booking and the "exchange opened" message after commit."""
+    now = now or timezone.now()
+    if reason not in ReturnCase.Reason.values:
+        raise InvalidReturnInput(
+            "Unknown reason.",
+            fields={"reason": [f"Choose one of {', '.join(ReturnCase.Reason.values)}."]},
+        )
+    _collection_clean(collection, now)
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(number=(order_number or "").strip().upper())
+        .first()
+    )
+    if order is None:
+        raise InvalidReturnInput(
+            "No such order.", fields={"order_number": ["No order with this number."]}
+        )
+    if order.state != Order.State.COLLECTED:
+        raise OrderNotCollected(f"Order {order.number} is {order.state}, not collected.")
+    chosen = _lines_returnable(order, lines)
+    customer = order.customer
+    replacement = order_place(
+        customer=CustomerInput(
+            email=customer.email,
+            name=customer.name,
+            phone=customer.phone,
+            language=customer.language,
+        ),
+        pickup_store_code=replacement_store_code,
+        lines=[LineInput(sku=line.product.sku, quantity=quantity) for line, quantity in chosen],
+        payment_method=Order.PaymentMethod.PAY_IN_STORE,
+        channel=Order.SalesChannel.HOTLINE,
+        allow_transfer=True,
+        actor=by,
+        kind=Order.Kind.REPLACEMENT,
+    ).order
+    case = ReturnCase.objects.create(
+        number=_rma_number_unused(),
+        order=order,
+        customer=customer,
+        reason=reason,
+        resolution=ReturnCase.Resolution.REPLACEMENT,
+        opened_by=ReturnCase.OpenedBy.AGENT,
+        channel=Order.SalesChannel.HOTLINE,
+        opened_by_user=by,
+        receiving_store=replacement.pickup_store,
+        replacement_order=replacement,
+        opened_at=now,
+    )
+    ReturnLine.objects.bulk_create(
+        ReturnLine(case=case, order_line=line, product=line.product, quantity=quantity)
+        for line, quantity in chosen
+    )
+    booking = CourierBooking.objects.create(
+        case=case,
+        reference=_booking_reference_unused(),
+        provider=settings.COURIER_PROVIDER,
+        name=collection.name.strip(),
+        line1=collection.line1.strip(),
+        line2=collection.line2.strip(),
+        postcode=collection.postcode.strip(),
+        city=collection.city.strip(),
+        country=(collection.country or "DE").strip().upper()[:2],
+        phone=collection.phone.strip(),
+        pickup_date=collection.date,
+        window_start=collection.window_start,
+        window_end=collection.window_end,
+        requested_at=now,
+        next_attempt_at=now,
+    )
+    case.await_courier()
+    case.save()
+    notification_queue(
+        customer=customer,
+        template="exchange_opened",
+        key=f"case:{case.number}:opened",
+        order=order,
+        context={
+            "case_number": case.number,
+            "replacement_number": replacement.number,
+            "pickup_date": collection.date.isoformat(),
+            "window_start": collection.window_start.strftime("%H:%M"),
+            "window_end": collection.window_end.strftime("%H:%M"),
+        },
+        now=now,
+    )
+    _booking_enqueue_after_commit(booking.pk)
+    return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
+
+
+def _booking_enqueue(booking_id: int) -> None:
+    from returns import tasks
+
+    try:
+        tasks.courier_booking_book_task.delay(booking_id)
+    except Exception:  # noqa: BLE001 - the broker may be down; the relay books it later
+        logger.warning("could not enqueue booking %s; the relay will", booking_id)
+
+
+def _booking_enqueue_after_commit(booking_id: int) -> None:
+    transaction.on_commit(partial(_booking_enqueue, booking_id))
+
+
+def retry_delay(attempt: int, retry_after: float | None = None) -> float:
+    """Seconds before the next booking attempt: exponential with jitter, bounded, and never
+    sooner than the carrier asked for."""
+    base = settings.COURIER_RETRY_BASE_SECONDS
+    ceiling = min(settings.COURIER_RETRY_MAX_SECONDS, base * 2 ** max(attempt - 1, 0))
+    delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
+    return max(delay, retry_after or 0)
+
+
+def _pickup_request(booking: CourierBooking) -> PickupRequest:
+    return PickupRequest(
+        reference=booking.reference,
+        address=PickupAddress(
+            name=booking.name,
+            line1=booking.line1,
+            line2=booking.line2,
+            postcode=booking.postcode,
+            city=booking.city,
+            country=booking.country,
+        ),
+        date=booking.pickup_date,
+        window_start=booking.window_start,
+        window_end=booking.window_end,
+        phone=booking.phone,
+    )
+
+
+def courier_booking_book(*, booking_id: int, now: datetime.datetime | None = None) -> str:
+    """requested → booked. Counts the attempt under a lock, calls the carrier with no transaction
+    open (our reference is its idempotency key, so a repeat finds the first booking), then
+    records the answer under the lock again. Raises CourierUnavailable/CourierRejected."""
+    with transaction.atomic():
+        booking = CourierBooking.objects.select_for_update().filter(pk=booking_id).first()
+        if booking is None or booking.state != CourierBooking.State.REQUESTED:
+            return booking.state if booking else "missing"
+        booking.attempts += 1
+        booking.save(update_fields=["attempts"])
+    result = courier_gateway(booking.provider).book_pickup(_pickup_request(booking))
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            CourierBooking.objects.select_for_update().select_related("case").get(pk=booking_id)
+        )
+        if booking.state != CourierBooking.State.REQUESTED:
+            return booking.state
+        booking.confirm(
+            now=now,
+            provider_booking_id=result.provider_booking_id,
+            tracking_number=result.tracking_number,
+            poll_at=now + datetime.timedelta(seconds=settings.COURIER_POLL_AFTER_SECONDS),
+        )
+        booking.save()
+        case = ReturnCase.objects.select_for_update().get(pk=booking.case_id)
+        if case.state == ReturnCase.State.AWAITING_COURIER:
+            case.confirm_courier(now=now)
+            case.save()
+        notification_queue(
+            customer=case.customer,
+            template="courier_booked",
+            key=f"booking:{booking.reference}:booked",
+            order=case.order,
+            context={
+                "case_number": case.number,
+                "pickup_date": booking.pickup_date.isoformat(),
+                "window_start": booking.window_start.strftime("%H:%M"),
+                "window_end": booking.window_end.strftime("%H:%M"),
+                "tracking_number": booking.tracking_number,
+            },
+            now=now,
+        )
+    return booking.state
+
+
+def courier_booking_postpone(
+    *, booking_id: int, error: str, delay_seconds: float, now: datetime.datetime | None = None
+) -> None:
+    """Records a transient failure and when the next attempt is due (the relay's safety net)."""
+    now = now or timezone.now()
+    CourierBooking.objects.filter(pk=booking_id, state=CourierBooking.State.REQUESTED).update(
+        last_error=error[:300],
+        next_attempt_at=now
+        + datetime.timedelta(seconds=delay_seconds + settings.COURIER_RELAY_GRACE_SECONDS),
+    )
+
+
+@transaction.atomic
+def courier_booking_fail(
+    *, booking_id: int, error: str, now: datetime.datetime | None = None
+) -> None:
+    """requested → failed for good; flags the case for the hotline. Never drops it silently."""
+    now = now or timezone.now()
+    booking = CourierBooking.objects.select_for_update().filter(pk=booking_id).first()
+    if booking is None or booking.state != CourierBooking.State.REQUESTED:
+        return
+    booking.fail(now=now, error=error)
+    booking.save()
+    case = ReturnCase.objects.select_for_update().get(pk=booking.case_id)
+    case.needs_attention = True
+    case.attention_reason = f"Courier booking failed: {error}"[:200]
+    case.save(update_fields=["needs_attention", "attention_reason"])
+    logger.error("courier booking %s failed for good: %s", booking.reference, error)
+
+
+def courier_bookings_relay(*, now: datetime.datetime | None = None, batch: int = 200) -> int:
+    """Enqueues again every booking still requested after its attempt was due plus a grace
+    period: the broker may have lost the task. Returns how many were enqueued."""
+    from returns import tasks
+
+    now = now or timezone.now()
+    due = now - datetime.timedelta(seconds=settings.COURIER_RELAY_GRACE_SECONDS)
+    ids = list(
+        CourierBooking.objects.filter(
+            state=CourierBooking.State.REQUESTED, next_attempt_at__lte=due
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for booking_id in ids:
+        try:
+            tasks.courier_booking_book_task.delay(booking_id)
+        except Exception:  # noqa: BLE001 - still no broker: the next run tries again
+            logger.warning("relay could not enqueue booking %s", booking_id)
+            return 0
+    return len(ids)
+
+
+def _apply_status(
+    booking: CourierBooking, case: ReturnCase, status: str, now: datetime.datetime
+) -> bool:
+    """Moves booking and case forward to `status`; False when it would move them backwards."""
+    if CourierBooking.RANK.get(status, -1) <= CourierBooking.RANK[booking.state]:
+        return False
+    if status == CourierBooking.State.BOOKED:
+        booking.confirm(
+            now=now,
+            provider_booking_id=booking.provider_booking_id,
+            tracking_number=booking.tracking_number,
+            poll_at=now + datetime.timedelta(seconds=settings.COURIER_POLL_AFTER_SECONDS),
+        )
+        if case.state == ReturnCase.State.AWAITING_COURIER:
+            case.confirm_courier(now=now)
+    elif status == CourierBooking.State.PICKED_UP:
+        booking.pick_up(now=now)
+        if case.state in (ReturnCase.State.AWAITING_COURIER, ReturnCase.State.COURIER_BOOKED):
+            case.start_transit(now=now)
+    elif status == CourierBooking.State.DELIVERED:
+        booking.deliver(now=now)
+        if case.state in (
+            ReturnCase.State.AWAITING_COURIER,
+            ReturnCase.State.COURIER_BOOKED,
+            ReturnCase.State.IN_TRANSIT,
+        ):
+            case.receive(now=now)
+    elif status == CourierBooking.State.FAILED:
+        booking.fail(now=now, error="the courier reported the pickup failed")
+        case.needs_attention = True
+        case.attention_reason = "The courier reported the pickup failed."
+    elif status == CourierBooking.State.CANCELLED:
+        booking.cancel()
+    booking.last_status_at = now
+    booking.save()
+    case.save()
+    return True
+
+
+@transaction.atomic
+def courier_event_apply(*, provider: str, event: WebhookEvent) -> CourierEvent | None:
+    """Applies one carrier event once: the unique (provider, event id) makes a repeat a no-op
+    (None); an event that would move the booking backwards is recorded but not applied."""
+    booking = (
+        CourierBooking.objects.select_for_update()
+        .filter(provider=provider, provider_booking_id=event.provider_booking_id)
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            recorded = CourierEvent.objects.create(
+                provider=provider,
+                event_id=event.event_id,
+                booking=booking,
+                status=event.status,
+                occurred_at=event.occurred_at,
+            )
+    except IntegrityError:
+        return None
+    if booking is None:
+        logger.warning(
+            "courier event %s names unknown booking %s", event.event_id, event.provider_booking_id
+        )
+        return recorded
+    case = ReturnCase.objects.select_for_update().get(pk=booking.case_id)
+    recorded.applied = _apply_status(booking, case, event.status, event.occurred_at)
+    recorded.save(update_fields=["applied"])
+    return recorded
+
+
+def courier_booking_poll(*, booking_id: int, now: datetime.datetime | None = None) -> str:
+    """The polling fallback: reads the carrier's status of a booking that had no update and
+    applies it like an event. Raises CourierUnavailable when the carrier does not answer."""
+    now = now or timezone.now()
+    booking = CourierBooking.objects.get(pk=booking_id)
+    if booking.state not in (CourierBooking.State.BOOKED, CourierBooking.State.PICKED_UP):
+        return booking.state
+    status = courier_gateway(booking.provider).pickup_status(booking.provider_booking_id)
+    with transaction.atomic():
+        booking = CourierBooking.objects.select_for_update().get(pk=booking_id)
+        case = ReturnCase.objects.select_for_update().get(pk=booking.case_id)
+        applied = _apply_status(booking, case, status.status, now)
+        if not applied:
+            booking.next_poll_at = now + datetime.timedelta(
+                seconds=settings.COURIER_POLL_AFTER_SECONDS
+            )
+            booking.save(update_fields=["next_poll_at"])
+    return booking.state
+
+
+def courier_bookings_poll_due(*, now: datetime.datetime | None = None, batch: int = 100) -> int:
+    """Polls every booked or picked-up booking whose poll time has come; returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        CourierBooking.objects.filter(
+            state__in=[CourierBooking.State.BOOKED, CourierBooking.State.PICKED_UP],
+            next_poll_at__lte=now,
+        )
+        .order_by("next_poll_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    polled = 0
+    for booking_id in ids:
+        try:
+            courier_booking_poll(booking_id=booking_id, now=now)
+        except (CourierUnavailable, CourierRejected) as error:
+            CourierBooking.objects.filter(pk=booking_id).update(
+                last_error=str(error)[:300],
+                next_poll_at=now + datetime.timedelta(seconds=settings.COURIER_POLL_AFTER_SECONDS),
+            )
+            continue
+        polled += 1
+    return polled
+
+
+def _case_lock(number: str) -> ReturnCase:
+    case = (
+        ReturnCase.objects.select_for_update(of=("self",))
+        .select_related("replacement_order", "receiving_store", "order")
+        .filter(number=(number or "").strip().upper())
+        .first()
+    )
+    if case is None:
+        raise ReturnCaseNotFound()
+    return case
+
+
+def _close_if_done(case: ReturnCase, now: datetime.datetime) -> bool:
+    """received → closed when every line came back and, for an exchange, the replacement was
+    collected."""
+    if case.state != ReturnCase.State.RECEIVED:
+        return False
+    if case.lines.exclude(quantity_received=F("quantity")).exists():
+        return False
+    if case.resolution == ReturnCase.Resolution.REPLACEMENT and (
+        case.replacement_order is None or case.replacement_order.state != Order.State.COLLECTED
+    ):
+        return False
+    case.close(now=now)
+    case.save()
+    return True
+
+
+@transaction.atomic
+def return_receive(
+    *,
+    number: str,
+    lines: Sequence[ReceivedLineInput],
+    store: Store,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> ReturnCase:
+    """Records what came back and in what condition: resellable goes on hand at the receiving
+    store, defective is written off through the ledger; the case becomes received and closes
+    when nothing is outstanding. Locks the case."""
+    now = now or timezone.now()
+    case = _case_lock(number)
+    if case.state in (ReturnCase.State.CLOSED, ReturnCase.State.CANCELLED):
+        raise InvalidReturnTransition(f"Return {case.number} is {case.state}.")
+    if not lines:
+        raise InvalidReturnInput("Name at least one line.", fields={"lines": ["Required."]})
+    case_lines = {line.product.sku: line for line in case.lines.select_related("product")}
+    received: dict[str, tuple[int, str]] = {}
+    for index, line in enumerate(lines):
+        if line.condition not in ReturnLine.Condition.values:
+            raise InvalidReturnInput(
+                "Condition is resellable or defective.",
+                fields={f"lines[{index}].condition": ["Choose resellable or defective."]},
+            )
+        quantity = line.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 1 <= quantity <= MAX_LINE_QUANTITY
+        ):
+            raise InvalidReturnInput(
+                "Quantities are whole numbers from 1 to 99.",
+                fields={f"lines[{index}].quantity": ["Must be between 1 and 99."]},
+            )
+        if line.sku in received:
+            raise InvalidReturnInput(
+                "Each SKU once.", fields={f"lines[{index}].sku": ["Named twice."]}
+            )
+        case_line = case_lines.get(line.sku)
+        if case_line is None:
+            raise InvalidReturnInput(
+                f"{line.sku} is not part of {case.number}.",
+                fields={f"lines[{index}].sku": ["Not part of this return."]},
+            )
+        outstanding = case_line.quantity - case_line.quantity_received
+        if quantity > outstanding:
+            raise ReceiveExceedsExpected(
+                f"{line.sku}: {quantity} received, {outstanding} expected.",
+                fields={f"lines[{index}].quantity": [f"At most {outstanding}."]},
+            )
+        received[line.sku] = (quantity, line.condition)
+    for sku, (quantity, condition) in received.items():
+        case_line = case_lines[sku]
+        stock_return(
+            store_id=store.pk,
+            product_id=case_line.product_id,
+            quantity=quantity,
+            resellable=condition == ReturnLine.Condition.RESELLABLE,
+            actor=by,
+            reference=f"return:{case.number}",
+        )
+        case_line.quantity_received += quantity
+        case_line.condition = condition
+        case_line.save(update_fields=["quantity_received", "condition"])
+    if case.state != ReturnCase.State.RECEIVED:
+        case.receive(now=now)
+        case.save()
+    if case.resolution == ReturnCase.Resolution.REFUND:
+        refund = sum(
+            (
+                case_lines[sku].order_line.unit_price * quantity
+                for sku, (quantity, _condition) in received.items()
+            ),
+            Decimal("0.00"),
+        )
+        case.refunded_amount += refund
+        case.save(update_fields=["refunded_amount"])
+    _close_if_done(case, now)
+    return case
+
+
+def return_cases_close_due(*, now: datetime.datetime | None = None) -> int:
+    """Closes received exchanges whose replacement has since been collected."""
+    now = now or timezone.now()
+    ids = list(
+        ReturnCase.objects.filter(
+            state=ReturnCase.State.RECEIVED,
+            resolution=ReturnCase.Resolution.REPLACEMENT,
+            replacement_order__state=Order.State.COLLECTED,
+        ).values_list("pk", flat=True)
+    )
+    closed = 0
+    for case_id in ids:
+        with transaction.atomic():
+            case = (
+                ReturnCase.objects.select_for_update(of=("self",))
+                .select_related("replacement_order")
+                .get(pk=case_id)
+            )
+            closed += _close_if_done(case, now)
+    return closed

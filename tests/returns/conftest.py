@@ -1,0 +1,90 @@
+"""A collected web order at Passau, built through the real services, ready to be exchanged."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from inventory.services import stock_receive
+from orders import selectors as order_selectors
+from orders import services as order_services
+from stores.roles import HOTLINE_AGENTS_GROUP
+from tests.inventory.factories import ProductFactory
+from tests.stores.factories import (
+    OpeningHoursFactory,
+    StaffMembershipFactory,
+    StoreFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def passau():
+    store = StoreFactory(code="PAS-01", name="Passau Mitte")
+    for weekday in range(7):
+        OpeningHoursFactory(
+            store=store, weekday=weekday, opens=datetime.time(0, 0), closes=datetime.time(23, 59)
+        )
+    return store
+
+
+@pytest.fixture
+def munich():
+    return StoreFactory(
+        code="MUC-01", name="München Nord", city="München", latitude=48.1351, longitude=11.5820
+    )
+
+
+@pytest.fixture
+def drill(passau, munich):
+    product = ProductFactory(sku="DRILL-18V", name="Akku-Bohrschrauber 18V", price="89.90")
+    stock_receive(store_id=passau.pk, product_id=product.pk, quantity=5, reason="delivery")
+    stock_receive(store_id=munich.pk, product_id=product.pk, quantity=2, reason="delivery")
+    return product
+
+
+@pytest.fixture
+def clerk(passau):
+    return StaffMembershipFactory(store=passau, user__username="clerk.pas-01").user
+
+
+@pytest.fixture
+def munich_clerk(munich):
+    return StaffMembershipFactory(store=munich, user__username="clerk.muc-01").user
+
+
+@pytest.fixture
+def agent():
+    user = UserFactory(username="agent")
+    user.groups.add(Group.objects.get_or_create(name=HOTLINE_AGENTS_GROUP)[0])
+    return user
+
+
+def order_collect(
+    *, store, product, clerk, quantity: int = 1, email: str = "erika.mueller@example.com"
+):
+    """Places a web order and runs it through the counter to collected, as the store would."""
+    placed = order_services.order_place(
+        customer=order_services.CustomerInput(
+            email=email, name="Erika Müller", phone="+4985112345", language="de"
+        ),
+        pickup_store_code=store.code,
+        lines=[order_services.LineInput(sku=product.sku, quantity=quantity)],
+        payment_method="pay_in_store",
+        campaign="newsletter-2026-11",
+    )
+    order = order_services.order_start_picking(order=placed.order, by=clerk)
+    order = order_services.order_mark_ready(order=order, by=clerk)
+    code = order_selectors.order_pickup_code_for_shopper(order=order)
+    return order_services.order_hand_over(order=order, by=clerk, pickup_code=code)
+
+
+@pytest.fixture
+def collected_order(passau, drill, clerk):
+    return order_collect(store=passau, product=drill, clerk=clerk)
+
+
+@pytest.fixture
+def tomorrow():
+    return timezone.localdate() + datetime.timedelta(days=1)

@@ -1,0 +1,373 @@
+"""The hotline's and the stores' API for exchanges, returns, customers and courier webhooks."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from inventory.models import StockLevel, StockMovement
+from orders.models import Order
+from returns.couriers.signing import signature_header
+from returns.models import CourierBooking, CourierEvent, ReturnCase
+from returns.services import courier_booking_book
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def exchange_body(order, date, **changes) -> dict:
+    body = {
+        "order_number": order.number,
+        "lines": [{"sku": "DRILL-18V", "quantity": 1}],
+        "reason": "defective",
+        "replacement_store": "PAS-01",
+        "collection": {
+            "address": {
+                "name": "Erika Müller",
+                "line1": "Ludwigstraße 5",
+                "line2": "",
+                "postcode": "94032",
+                "city": "Passau",
+                "country": "DE",
+            },
+            "date": date.isoformat(),
+            "window_start": "09:00",
+            "window_end": "12:00",
+        },
+    }
+    body.update(changes)
+    return body
+
+
+def post_exchange(user, body, **headers):
+    return client_for(user).post("/api/v1/exchanges/", body, format="json", headers=headers)
+
+
+def webhook(booking, status, event_id, *, secret="sandbox-webhook-secret", timestamp=None):
+    body = json.dumps(
+        {
+            "event_id": event_id,
+            "booking_reference": booking.provider_booking_id,
+            "status": status,
+            "occurred_at": "2026-11-23T10:00:00+01:00",
+        }
+    ).encode()
+    header = signature_header(secret=secret, body=body, timestamp=timestamp)
+    return APIClient().post(
+        "/api/v1/couriers/sandbox/webhook/",
+        body,
+        content_type="application/json",
+        headers={"X-Courier-Signature": header},
+    )
+
+
+def test_an_agent_opens_an_exchange_and_gets_the_case_the_replacement_and_the_booking(
+    collected_order, agent, tomorrow
+):
+    response = post_exchange(agent, exchange_body(collected_order, tomorrow))
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["number"].startswith("RMA-")
+    assert body["state"] == "awaiting_courier"
+    assert body["replacement_order"]["state"] == "reserved"
+    assert body["courier_booking"]["state"] == "requested"
+    assert body["courier_booking"]["pickup_date"] == tomorrow.isoformat()
+
+
+def test_a_repeated_exchange_post_with_the_same_idempotency_key_opens_one_case(
+    collected_order, agent, tomorrow
+):
+    body = exchange_body(collected_order, tomorrow)
+
+    first = post_exchange(agent, body, **{"Idempotency-Key": "xchg-1"})
+    second = post_exchange(agent, body, **{"Idempotency-Key": "xchg-1"})
+
+    assert second.status_code == 201
+    assert second.json()["number"] == first.json()["number"]
+    assert ReturnCase.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "code"),
+    [
+        ({"lines": [{"sku": "DRILL-18V", "quantity": 2}]}, 422, "return_exceeds_collected"),
+        ({"lines": [{"sku": "DRILL-18V", "quantity": -1}]}, 400, "invalid"),
+        ({"lines": [{"sku": "DRILL-18V", "quantity": "one"}]}, 400, "invalid"),
+        ({"lines": []}, 400, "invalid"),
+        ({"reason": "bored"}, 400, "invalid"),
+        ({"order_number": "NOSUCH"}, 400, "invalid"),
+        ({"replacement_store": "XXX-99"}, 400, "unknown_store"),
+    ],
+)
+def test_bad_exchange_input_answers_4xx_and_writes_nothing(
+    collected_order, agent, tomorrow, changes, status, code
+):
+    response = post_exchange(agent, exchange_body(collected_order, tomorrow, **changes))
+
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert ReturnCase.objects.count() == 0
+    assert Order.objects.filter(kind="replacement").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("collection_changes", "field"),
+    [
+        ({"window_start": "14:00", "window_end": "12:00"}, "collection.window_end"),
+        ({"date": "2020-01-01"}, "collection.date"),
+        ({"date": "23.11.2026"}, "collection"),
+        ({"window_start": "9 Uhr"}, "collection"),
+    ],
+)
+def test_a_bad_courier_window_answers_400(
+    collected_order, agent, tomorrow, collection_changes, field
+):
+    body = exchange_body(collected_order, tomorrow)
+    body["collection"].update(collection_changes)
+
+    response = post_exchange(agent, body)
+
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert ReturnCase.objects.count() == 0
+
+
+def test_an_exchange_for_an_order_not_collected_answers_409(passau, drill, agent, tomorrow):
+    from orders import services as order_services
+
+    placed = order_services.order_place(
+        customer=order_services.CustomerInput(email="b@example.com", name="B"),
+        pickup_store_code="PAS-01",
+        lines=[order_services.LineInput(sku="DRILL-18V", quantity=1)],
+        payment_method="pay_in_store",
+    )
+
+    response = post_exchange(agent, exchange_body(placed.order, tomorrow))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "order_not_collected"
+
+
+def test_only_agents_open_exchanges(collected_order, clerk, tomorrow):
+    assert post_exchange(None, exchange_body(collected_order, tomorrow)).status_code == 401
+    assert post_exchange(clerk, exchange_body(collected_order, tomorrow)).status_code == 403
+    assert ReturnCase.objects.count() == 0
+
+
+def test_a_case_is_visible_to_agents_and_its_stores_staff_and_404_to_others(
+    collected_order, agent, clerk, munich_clerk, tomorrow
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+
+    assert client_for(agent).get(f"/api/v1/returns/{number}/").status_code == 200
+    assert client_for(clerk).get(f"/api/v1/returns/{number}/").status_code == 200
+    assert client_for(munich_clerk).get(f"/api/v1/returns/{number}/").status_code == 404
+    assert client_for(None).get(f"/api/v1/returns/{number}/").status_code == 401
+    assert client_for(agent).get("/api/v1/returns/RMA-NOSUCH/").status_code == 404
+
+
+def test_receiving_a_defective_item_writes_it_off_and_never_makes_it_available(
+    collected_order, agent, clerk, tomorrow, passau, drill
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    before = StockLevel.objects.get(store=passau, product=drill)
+
+    response = client_for(clerk).post(
+        f"/api/v1/returns/{number}/receive/",
+        {"lines": [{"sku": "DRILL-18V", "quantity": 1, "condition": "defective"}]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["state"] == "received"
+    after = StockLevel.objects.get(store=passau, product=drill)
+    assert (after.on_hand, after.reserved) == (before.on_hand, before.reserved)
+    kinds = list(
+        StockMovement.objects.filter(reference=f"return:{number}").values_list("kind", flat=True)
+    )
+    assert sorted(kinds) == ["return", "write_off"]
+
+
+def test_receiving_a_resellable_item_puts_it_back_on_hand(
+    collected_order, agent, clerk, tomorrow, passau, drill
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    before = StockLevel.objects.get(store=passau, product=drill).on_hand
+
+    client_for(clerk).post(
+        f"/api/v1/returns/{number}/receive/",
+        {"lines": [{"sku": "DRILL-18V", "quantity": 1, "condition": "resellable"}]},
+        format="json",
+    )
+
+    assert StockLevel.objects.get(store=passau, product=drill).on_hand == before + 1
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "code"),
+    [
+        (
+            {"sku": "DRILL-18V", "quantity": 2, "condition": "defective"},
+            422,
+            "receive_exceeds_expected",
+        ),
+        ({"sku": "DRILL-18V", "quantity": 1, "condition": "broken"}, 400, "invalid"),
+        ({"sku": "OTHER-1", "quantity": 1, "condition": "defective"}, 400, "invalid"),
+        ({"sku": "DRILL-18V", "quantity": 0, "condition": "defective"}, 400, "invalid"),
+    ],
+)
+def test_bad_receipts_answer_4xx_and_change_no_stock(
+    collected_order, agent, clerk, tomorrow, line, status, code
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    movements = StockMovement.objects.count()
+
+    response = client_for(clerk).post(
+        f"/api/v1/returns/{number}/receive/", {"lines": [line]}, format="json"
+    )
+
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert StockMovement.objects.count() == movements
+    assert ReturnCase.objects.get(number=number).state == "awaiting_courier"
+
+
+def test_another_stores_clerk_cannot_receive_a_case(collected_order, agent, munich_clerk, tomorrow):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+
+    response = client_for(munich_clerk).post(
+        f"/api/v1/returns/{number}/receive/",
+        {"lines": [{"sku": "DRILL-18V", "quantity": 1, "condition": "defective"}]},
+        format="json",
+    )
+
+    assert response.status_code == 404
+
+
+def test_a_signed_webhook_moves_the_booking_and_the_same_event_twice_is_processed_once(
+    collected_order, agent, tomorrow
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    booking = CourierBooking.objects.get(case__number=number)
+    courier_booking_book(booking_id=booking.pk)
+    booking.refresh_from_db()
+
+    first = webhook(booking, "picked_up", "evt-1")
+    second = webhook(booking, "picked_up", "evt-1")
+
+    assert (first.status_code, first.json()) == (200, {"status": "applied"})
+    assert (second.status_code, second.json()) == (200, {"status": "duplicate"})
+    assert CourierEvent.objects.count() == 1
+    assert ReturnCase.objects.get(number=number).state == "in_transit"
+
+
+@pytest.mark.parametrize(
+    "signing",
+    [{"secret": "wrong-secret"}, {"timestamp": 1_000_000_000}],
+    ids=["wrong secret", "replayed after five minutes"],
+)
+def test_a_webhook_with_a_bad_signature_answers_401_and_changes_nothing(
+    collected_order, agent, tomorrow, signing
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    booking = CourierBooking.objects.get(case__number=number)
+    courier_booking_book(booking_id=booking.pk)
+    booking.refresh_from_db()
+
+    response = webhook(booking, "picked_up", "evt-1", **signing)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_signature"
+    assert CourierEvent.objects.count() == 0
+    assert CourierBooking.objects.get(pk=booking.pk).state == "booked"
+
+
+def test_a_webhook_for_an_unknown_provider_answers_404():
+    response = APIClient().post(
+        "/api/v1/couriers/nobody/webhook/", b"{}", content_type="application/json"
+    )
+
+    assert response.status_code == 404
+
+
+def test_an_agent_finds_the_customer_by_phone_email_order_and_rma_number(
+    collected_order, agent, tomorrow
+):
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    client = client_for(agent)
+
+    for query in (
+        "0851 12345",
+        "+4985112345",
+        "ERIKA.MUELLER@example.com",
+        collected_order.number,
+        number,
+    ):
+        response = client.get("/api/v1/customers/", {"search": query})
+        assert response.status_code == 200, query
+        assert [row["email"] for row in response.json()] == ["erika.mueller@example.com"], query
+
+
+def test_customer_search_is_for_agents_only_and_needs_three_characters(agent, clerk):
+    assert client_for(clerk).get("/api/v1/customers/", {"search": "erika"}).status_code == 403
+    assert client_for(None).get("/api/v1/customers/", {"search": "erika"}).status_code == 401
+    assert client_for(agent).get("/api/v1/customers/", {"search": "er"}).status_code == 400
+    assert client_for(agent).get("/api/v1/customers/").status_code == 400
+
+
+def test_the_timeline_shows_every_touchpoint_in_time_order(collected_order, agent, tomorrow):
+    post_exchange(agent, exchange_body(collected_order, tomorrow))
+    customer_id = collected_order.customer_id
+
+    response = client_for(agent).get(f"/api/v1/customers/{customer_id}/timeline/")
+
+    assert response.status_code == 200
+    kinds = [entry["kind"] for entry in response.json()["entries"]]
+    assert kinds[:5] == [
+        "campaign_click",
+        "order_placed",
+        "order_reserved",
+        "order_picking",
+        "order_ready",
+    ]
+    assert (
+        kinds.index("order_collected")
+        < kinds.index("hotline_call")
+        < kinds.index("exchange_opened")
+    )
+    assert "replacement_placed" in kinds
+    stamps = [entry["at"] for entry in response.json()["entries"]]
+    assert stamps == sorted(stamps)
+
+
+def test_the_timeline_of_an_unknown_customer_answers_404(agent):
+    assert client_for(agent).get("/api/v1/customers/999999/timeline/").status_code == 404
+
+
+def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_four(
+    passau, drill, clerk, agent, tomorrow
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.returns.conftest import order_collect
+
+    first = order_collect(store=passau, product=drill, clerk=clerk)
+    post_exchange(agent, exchange_body(first, tomorrow))
+    client = client_for(agent)
+    with CaptureQueriesContext(connection) as one_order:
+        client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
+    for _ in range(3):
+        order_collect(store=passau, product=drill, clerk=clerk)
+
+    with CaptureQueriesContext(connection) as four_orders:
+        client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
+
+    assert len(four_orders) == len(one_order)
