@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from inventory.models import Transfer
 from orders import codes
 from orders.exceptions import OrderNotFound
-from orders.models import Customer, Notification, Order, OrderTransition
+from orders.models import Order
 from stores.roles import user_is_agent, user_store_ids
 
 ACTIONS = ("cancel", "start_picking", "report_shortage", "mark_ready", "hand_over")
@@ -145,63 +145,3 @@ def order_ids_due_for_expiry(
         .order_by("hold_until")
         .values_list("pk", flat=True)[:limit]
     )
-
-
-def customer_list_search(*, search: str) -> QuerySet[Customer]:
-    """Customers matching an e-mail address, a phone number, a name or one of their order
-    numbers; nothing for an empty search."""
-    search = (search or "").strip()
-    if not search:
-        return Customer.objects.none()
-    phone = "".join(search.split()).replace("-", "")
-    matches = (
-        Q(email__iexact=search)
-        | Q(email__istartswith=search)
-        | Q(name__icontains=search)
-        | Q(orders__number=search.upper())
-    )
-    if phone.startswith("+"):
-        matches |= Q(phone=phone)
-    return Customer.objects.filter(matches).distinct().order_by("email")
-
-
-def customer_timeline(*, customer: Customer) -> list[dict]:
-    """The customer's journey across orders: campaign, every state change and every message
-    sent, oldest first. Three queries whatever the number of orders."""
-    events = []
-    orders = list(customer.orders.select_related("pickup_store"))
-    by_id = {order.pk: order for order in orders}
-    for order in orders:
-        if order.campaign:
-            events.append(
-                {
-                    "at": order.placed_at,
-                    "event": "campaign",
-                    "order": order.number,
-                    "detail": order.campaign,
-                }
-            )
-    for transition in OrderTransition.objects.filter(order_id__in=by_id).order_by(
-        "created_at", "pk"
-    ):
-        order = by_id[transition.order_id]
-        events.append(
-            {
-                "at": transition.created_at,
-                "event": f"order_{transition.transition}",
-                "order": order.number,
-                "detail": transition.reason or f"{order.channel} · {order.pickup_store.code}",
-            }
-        )
-    for notification in Notification.objects.filter(
-        customer=customer, status=Notification.Status.SENT
-    ).select_related("order"):
-        events.append(
-            {
-                "at": notification.sent_at,
-                "event": "message_sent",
-                "order": notification.order.number if notification.order else None,
-                "detail": f"{notification.template} by {notification.channel}",
-            }
-        )
-    return sorted(events, key=lambda event: event["at"])

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from inventory.services import stock_return
 from orders.models import Order, OrderLine
-from orders.services import CustomerInput, LineInput, notification_queue, order_place
+from orders.services import (
+    CustomerInput,
+    LineInput,
+    notification_queue,
+    order_place,
+    payment_refund,
+)
 from returns.couriers import (
     CourierRejected,
     CourierUnavailable,
@@ -190,24 +196,9 @@ def exchange_open(
     lines, the replacement order (reserved at the chosen store, or sourcing) and the courier
     booking request; queues the booking and the "exchange opened" message after commit."""
     now = now or timezone.now()
-    if reason not in ReturnCase.Reason.values:
-        raise InvalidReturnInput(
-            "Unknown reason.",
-            fields={"reason": [f"Choose one of {', '.join(ReturnCase.Reason.values)}."]},
-        )
+    _reason_check(reason)
     _collection_clean(collection, now)
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("customer")
-        .filter(number=(order_number or "").strip().upper())
-        .first()
-    )
-    if order is None:
-        raise InvalidReturnInput(
-            "No such order.", fields={"order_number": ["No order with this number."]}
-        )
-    if order.state != Order.State.COLLECTED:
-        raise OrderNotCollected(f"Order {order.number} is {order.state}, not collected.")
+    order = _order_lock_collected(order_number)
     chosen = _lines_returnable(order, lines)
     customer = order.customer
     replacement = order_place(
@@ -225,22 +216,17 @@ def exchange_open(
         actor=by,
         kind=Order.Kind.REPLACEMENT,
     ).order
-    case = ReturnCase.objects.create(
-        number=_rma_number_unused(),
+    case = _case_create(
         order=order,
-        customer=customer,
+        chosen=chosen,
         reason=reason,
         resolution=ReturnCase.Resolution.REPLACEMENT,
         opened_by=ReturnCase.OpenedBy.AGENT,
         channel=Order.SalesChannel.HOTLINE,
-        opened_by_user=by,
+        by=by,
         receiving_store=replacement.pickup_store,
-        replacement_order=replacement,
-        opened_at=now,
-    )
-    ReturnLine.objects.bulk_create(
-        ReturnLine(case=case, order_line=line, product=line.product, quantity=quantity)
-        for line, quantity in chosen
+        now=now,
+        replacement=replacement,
     )
     booking = CourierBooking.objects.create(
         case=case,
@@ -277,6 +263,129 @@ def exchange_open(
     )
     _booking_enqueue_after_commit(booking.pk)
     return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
+
+
+def _case_create(
+    *,
+    order: Order,
+    chosen: list[tuple[OrderLine, int]],
+    reason: str,
+    resolution: str,
+    opened_by: str,
+    channel: str,
+    by: User | None,
+    receiving_store: Store,
+    now: datetime.datetime,
+    replacement: Order | None = None,
+) -> ReturnCase:
+    case = ReturnCase.objects.create(
+        number=_rma_number_unused(),
+        order=order,
+        customer=order.customer,
+        reason=reason,
+        resolution=resolution,
+        opened_by=opened_by,
+        channel=channel,
+        opened_by_user=by if by is not None and by.is_authenticated else None,
+        receiving_store=receiving_store,
+        replacement_order=replacement,
+        opened_at=now,
+    )
+    ReturnLine.objects.bulk_create(
+        ReturnLine(case=case, order_line=line, product=line.product, quantity=quantity)
+        for line, quantity in chosen
+    )
+    return case
+
+
+def _order_lock_collected(order_number: str) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("customer", "pickup_store")
+        .filter(number=(order_number or "").strip().upper())
+        .first()
+    )
+    if order is None:
+        raise InvalidReturnInput(
+            "No such order.", fields={"order_number": ["No order with this number."]}
+        )
+    if order.state != Order.State.COLLECTED:
+        raise OrderNotCollected(f"Order {order.number} is {order.state}, not collected.")
+    return order
+
+
+def _reason_check(reason: str) -> None:
+    if reason not in ReturnCase.Reason.values:
+        raise InvalidReturnInput(
+            "Unknown reason.",
+            fields={"reason": [f"Choose one of {', '.join(ReturnCase.Reason.values)}."]},
+        )
+
+
+@transaction.atomic
+def return_open(
+    *,
+    order_number: str,
+    lines: Sequence[ReturnLineInput],
+    reason: str,
+    opened_by: str,
+    by: User | None = None,
+    now: datetime.datetime | None = None,
+) -> ReturnCase:
+    """Opens a refund case — by a hotline agent or by the shopper (e.g. an unwanted item); the
+    item is to be brought to the order's pickup store, which receives it. Locks the order."""
+    now = now or timezone.now()
+    _reason_check(reason)
+    if opened_by not in (ReturnCase.OpenedBy.AGENT, ReturnCase.OpenedBy.SHOPPER):
+        raise InvalidReturnInput("Opened by an agent or the shopper.", fields={"opened_by": ["?"]})
+    order = _order_lock_collected(order_number)
+    chosen = _lines_returnable(order, lines)
+    channel = (
+        Order.SalesChannel.HOTLINE if opened_by == ReturnCase.OpenedBy.AGENT else order.channel
+    )
+    return _case_create(
+        order=order,
+        chosen=chosen,
+        reason=reason,
+        resolution=ReturnCase.Resolution.REFUND,
+        opened_by=opened_by,
+        channel=channel,
+        by=by,
+        receiving_store=order.pickup_store,
+        now=now,
+    )
+
+
+@transaction.atomic
+def return_hand_in(
+    *,
+    order_number: str,
+    lines: Sequence[ReceivedLineInput],
+    reason: str,
+    store: Store,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> ReturnCase:
+    """An item handed in at a store counter: opens a refund case straight to received (stock
+    by condition, refund queued) and closes it. Locks the order, then the case."""
+    now = now or timezone.now()
+    _reason_check(reason)
+    order = _order_lock_collected(order_number)
+    chosen = _lines_returnable(
+        order, [ReturnLineInput(sku=line.sku, quantity=line.quantity) for line in lines]
+    )
+    case = _case_create(
+        order=order,
+        chosen=chosen,
+        reason=reason,
+        resolution=ReturnCase.Resolution.REFUND,
+        opened_by=ReturnCase.OpenedBy.STORE,
+        channel=Order.SalesChannel.STORE,
+        by=by,
+        receiving_store=store,
+        now=now,
+    )
+    return return_receive(number=case.number, lines=lines, store=store, by=by, now=now)
 
 
 def _booking_enqueue(booking_id: int) -> None:
@@ -638,6 +747,11 @@ def return_receive(
             ),
             Decimal("0.00"),
         )
+        if refund and case.order.payment_method == Order.PaymentMethod.CARD:
+            # Once per receipt: a retried request finds the same side effect by its reference.
+            receipts = case.lines.aggregate(total=Sum("quantity_received"))["total"]
+            payment_refund(order=case.order, amount=refund, reference=f"{case.number}:{receipts}")
+        # Paid in store: the counter pays the money back; we record how much.
         case.refunded_amount += refund
         case.save(update_fields=["refunded_amount"])
     _close_if_done(case, now)

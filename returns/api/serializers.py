@@ -132,7 +132,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "phone", "language", "preferred_channel"]
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class CustomerTimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     channel = serializers.CharField()
@@ -141,9 +141,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     case_number = serializers.CharField()
 
 
-class TimelineSerializer(serializers.Serializer):
+class CustomerTimelineSerializer(serializers.Serializer):
     customer = CustomerSerializer()
-    entries = TimelineEntrySerializer(many=True)
+    entries = CustomerTimelineEntrySerializer(many=True)
 
 
 class WebhookAcceptedSerializer(serializers.Serializer):

@@ -17,10 +17,10 @@ from returns import selectors, services
 from returns.api.serializers import (
     CustomerSearchQuerySerializer,
     CustomerSerializer,
+    CustomerTimelineSerializer,
     ExchangeInputSerializer,
     ReceiveInputSerializer,
     ReturnCaseSerializer,
-    TimelineSerializer,
     WebhookAcceptedSerializer,
 )
 from returns.couriers import InvalidSignature, courier_gateway
@@ -134,13 +134,13 @@ class CustomerTimelineView(ApiView):
 
     @extend_schema(
         operation_id="customers_timeline",
-        responses={200: TimelineSerializer, **schema.errors(401, 403, 404)},
+        responses={200: CustomerTimelineSerializer, **schema.errors(401, 403, 404)},
         summary="Hotline: the customer's whole journey across channels, oldest first",
     )
     def get(self, request: Request, customer_id: int) -> Response:
         customer = selectors.customer_get(customer_id=customer_id)
         entries = selectors.customer_timeline(customer=customer)
-        return Response(TimelineSerializer({"customer": customer, "entries": entries}).data)
+        return Response(CustomerTimelineSerializer({"customer": customer, "entries": entries}).data)
 
 
 class CourierWebhookView(ApiView):

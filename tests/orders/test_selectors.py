@@ -1,17 +1,15 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from orders.models import Notification, Order
+from orders.models import Order
 from orders.selectors import (
-    customer_list_search,
-    customer_timeline,
     order_available_actions,
     order_get_for_shopper,
     order_get_for_user,
     order_list_for_user,
     order_timeline,
 )
-from orders.services import CustomerInput, notification_deliver, order_start_picking
+from orders.services import order_start_picking
 from stores.roles import HOTLINE_AGENTS_GROUP
 from tests.orders.factories import OrderFactory
 from tests.stores.factories import UserFactory
@@ -83,40 +81,3 @@ def test_the_timeline_lists_every_transition_with_its_actor_in_order(place, stoc
         ("reserve", "placed", "reserved", None),
         ("start_picking", "reserved", "picking", "clerk.pas-01"),
     ]
-
-
-@pytest.mark.parametrize("search", ["mueller@example.com", "MUELLER@", "müller", "+49851123456"])
-def test_the_hotline_finds_a_customer_by_email_name_or_phone(place, stocked, search):
-    place(
-        customer=CustomerInput(
-            email="mueller@example.com", name="Frau Müller", phone="+49851123456"
-        )
-    )
-
-    found = customer_list_search(search=search)
-
-    assert [customer.email for customer in found] == ["mueller@example.com"]
-
-
-def test_the_hotline_finds_a_customer_by_order_number(place, stocked):
-    order = place().order
-
-    assert list(customer_list_search(search=order.number.lower())) == [order.customer]
-    assert list(customer_list_search(search="  ")) == []
-
-
-def test_the_customer_timeline_joins_campaign_orders_and_messages(place, stocked, clerk):
-    order = place(campaign="newsletter-2026-11").order
-    order_start_picking(order=order, by=clerk)
-    notification_deliver(notification_id=Notification.objects.get(template="confirmation").pk)
-
-    timeline = customer_timeline(customer=order.customer)
-
-    assert [(entry["event"], entry["detail"]) for entry in timeline] == [
-        ("campaign", "newsletter-2026-11"),
-        ("order_place", "web · PAS-01"),
-        ("order_reserve", "web · PAS-01"),
-        ("order_start_picking", "web · PAS-01"),
-        ("message_sent", "confirmation by email"),
-    ]
-    assert {entry["order"] for entry in timeline} == {order.number}
