@@ -137,6 +137,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderKindEnum": "orders.models.Order.Kind",
         "StockChangeKindEnum": ["receipt", "count"],
+        "OrderStateEnum": "orders.models.Order.State",
+        "ReturnCaseStateEnum": "returns.models.ReturnCase.State",
+        "CourierBookingStateEnum": "returns.models.CourierBooking.State",
     },
 }
 
