@@ -124,15 +124,15 @@ def _shortages_clean(lines: Sequence[OrderLine], shortages: Sequence[LineInput])
         if line is None:
             raise InvalidOrderInput(
                 "This product is not in the order.",
-                fields={f"shortages[{index}].sku": [shortage.sku]},
+                fields={f"lines[{index}].sku": [shortage.sku]},
             )
         quantity = shortage.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            raise InvalidQuantity(fields={f"shortages[{index}].quantity": ["At least 1."]})
+            raise InvalidQuantity(fields={f"lines[{index}].quantity": ["At least 1."]})
         missing[line.pk] = missing.get(line.pk, 0) + quantity
         if missing[line.pk] > line.quantity_to_supply:
             raise InvalidQuantity(
-                fields={f"shortages[{index}].quantity": ["More than the order line holds."]}
+                fields={f"lines[{index}].quantity": ["More than the order line holds."]}
             )
     return missing
 
@@ -235,8 +235,8 @@ def order_hand_over(
 ) -> Order:
     """ready_for_pickup → collected; locks the order, then the reservations' stock rows; checks
     the pickup code in constant time (a wrong one counts, 5 lock the hand-over) or takes a
-    manager's override with its reason; consumes the reservations; queues the payment capture
-    and the receipt."""
+    manager's override with its reason; consumes the reservations; queues the payment capture,
+    the receipt and (promotional, with consent) accessory suggestions."""
     override_reason = (override_reason or "").strip()
     pickup_code = (pickup_code or "").strip()
     if not override_reason and not pickup_code:
@@ -296,6 +296,15 @@ def order_hand_over(
                 template="collected",
                 key=f"collected:{order.number}",
                 order=order,
+                now=now,
+            )
+            # Promotional: goes only with the customer's consent and within the frequency cap.
+            notification_queue(
+                customer=order.customer,
+                template="accessories",
+                key=f"accessories:{order.number}",
+                order=order,
+                promotional=True,
                 now=now,
             )
     if refusal is not None:
