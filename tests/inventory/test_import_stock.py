@@ -5,31 +5,10 @@ from django.core.management import CommandError, call_command
 
 from inventory.models import Product, StockMovement
 from inventory.services import StockRequest, stock_reserve
-from tests.inventory.factories import ProductFactory
 from tests.inventory.stock import level_of, stock_received, stock_snapshot
-from tests.stores.factories import StoreFactory, UserFactory
+from tests.stores.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def passau():
-    return StoreFactory(code="PAS-01")
-
-
-@pytest.fixture
-def munich():
-    return StoreFactory(code="MUC-01")
-
-
-@pytest.fixture
-def drill():
-    return ProductFactory(sku="DRILL-18V")
-
-
-@pytest.fixture
-def bits():
-    return ProductFactory(sku="BITS-32")
 
 
 @pytest.fixture

@@ -16,21 +16,10 @@ from inventory.services import (
     stock_reserve,
     stock_return,
 )
-from tests.inventory.factories import ProductFactory
 from tests.inventory.stock import level_of, movements_of, stock_received, stock_snapshot
-from tests.stores.factories import StoreFactory, UserFactory
+from tests.stores.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def store():
-    return StoreFactory(code="PAS-01")
-
-
-@pytest.fixture
-def drill():
-    return ProductFactory(sku="DRILL-18V")
 
 
 def test_receive_creates_the_stock_row_and_records_a_receipt(store, drill):

@@ -18,26 +18,9 @@ from inventory.services import (
     transfer_ship,
 )
 from inventory.tasks import stock_reconcile_task
-from tests.inventory.factories import ProductFactory
 from tests.inventory.stock import stock_received
-from tests.stores.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def munich():
-    return StoreFactory(code="MUC-01")
-
-
-@pytest.fixture
-def passau():
-    return StoreFactory(code="PAS-01")
-
-
-@pytest.fixture
-def drill():
-    return ProductFactory(sku="DRILL-18V")
 
 
 def reconcile(*args) -> str:

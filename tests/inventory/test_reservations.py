@@ -12,26 +12,10 @@ from inventory.exceptions import (
 )
 from inventory.models import Reservation, StockMovement
 from inventory.services import StockRequest, stock_consume, stock_release, stock_reserve
-from tests.inventory.factories import ProductFactory
 from tests.inventory.stock import level_of, movements_of, stock_received, stock_snapshot
-from tests.stores.factories import StoreFactory, UserFactory
+from tests.stores.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def store():
-    return StoreFactory(code="PAS-01")
-
-
-@pytest.fixture
-def drill():
-    return ProductFactory(sku="DRILL-18V")
-
-
-@pytest.fixture
-def bits():
-    return ProductFactory(sku="BITS-32")
 
 
 def test_reserve_holds_the_units_and_writes_one_ledger_row_per_line(store, drill):

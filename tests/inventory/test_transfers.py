@@ -20,24 +20,8 @@ from inventory.services import (
 )
 from tests.inventory.factories import ProductFactory
 from tests.inventory.stock import level_of, movements_of, stock_received, stock_snapshot
-from tests.stores.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def munich():
-    return StoreFactory(code="MUC-01")
-
-
-@pytest.fixture
-def passau():
-    return StoreFactory(code="PAS-01")
-
-
-@pytest.fixture
-def drill():
-    return ProductFactory(sku="DRILL-18V")
 
 
 @pytest.fixture

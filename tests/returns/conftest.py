@@ -9,6 +9,7 @@ from django.utils import timezone
 from inventory.services import stock_receive
 from orders import selectors as order_selectors
 from orders import services as order_services
+from returns.services import CollectionInput, ReturnLineInput, exchange_open
 from stores.roles import HOTLINE_AGENTS_GROUP
 from tests.inventory.factories import ProductFactory
 from tests.stores.factories import (
@@ -88,3 +89,23 @@ def collected_order(passau, drill, clerk):
 @pytest.fixture
 def tomorrow():
     return timezone.localdate() + datetime.timedelta(days=1)
+
+
+def exchange_for(order, agent, date, *, store_code: str = "PAS-01"):
+    """The hotline's exchange of one drill with a courier window on `date`, 09:00-12:00."""
+    return exchange_open(
+        order_number=order.number,
+        lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
+        reason="defective",
+        replacement_store_code=store_code,
+        collection=CollectionInput(
+            name="Erika Müller",
+            line1="Ludwigstraße 5",
+            postcode="94032",
+            city="Passau",
+            date=date,
+            window_start=datetime.time(9),
+            window_end=datetime.time(12),
+        ),
+        by=agent,
+    )

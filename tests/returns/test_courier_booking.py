@@ -9,29 +9,14 @@ from returns import services
 from returns.couriers import CourierRejected, CourierUnavailable, WebhookEvent
 from returns.models import CourierBooking, CourierEvent, ReturnCase, SandboxCourierPickup
 from returns.selectors import return_case_list_needing_attention
-from returns.services import CollectionInput, ReturnLineInput, exchange_open
+from tests.returns.conftest import exchange_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def opened(collected_order, agent, tomorrow):
-    return exchange_open(
-        order_number=collected_order.number,
-        lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
-        reason="defective",
-        replacement_store_code="PAS-01",
-        collection=CollectionInput(
-            name="Erika Müller",
-            line1="Ludwigstraße 5",
-            postcode="94032",
-            city="Passau",
-            date=tomorrow,
-            window_start=datetime.time(9),
-            window_end=datetime.time(12),
-        ),
-        by=agent,
-    )
+    return exchange_for(collected_order, agent, tomorrow)
 
 
 def event(status: str, booking: CourierBooking, event_id: str, minutes: int = 0) -> WebhookEvent:

@@ -1,11 +1,9 @@
 """Courier booking through a real worker process on Redis: outages, crashes, exactly one booking."""
 
-import datetime
-
 import pytest
 
 from returns.models import CourierBooking, ReturnCase, SandboxCourierCall, SandboxCourierPickup
-from returns.services import CollectionInput, ReturnLineInput, exchange_open
+from tests.returns.conftest import exchange_for
 from tests.support.services import wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -17,25 +15,6 @@ QUICK_REDELIVERY = {
     "CELERY_UNACKED_RESTORE_THROTTLE": "1",
 }
 FAST_RETRIES = {"COURIER_RETRY_BASE_SECONDS": "0.2", "COURIER_RETRY_MAX_SECONDS": "1"}
-
-
-def exchange_for(order, agent, date):
-    return exchange_open(
-        order_number=order.number,
-        lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
-        reason="defective",
-        replacement_store_code="PAS-01",
-        collection=CollectionInput(
-            name="Erika Müller",
-            line1="Ludwigstraße 5",
-            postcode="94032",
-            city="Passau",
-            date=date,
-            window_start=datetime.time(9),
-            window_end=datetime.time(12),
-        ),
-        by=agent,
-    )
 
 
 def booked(booking_id: int) -> CourierBooking | None:
