@@ -1,9 +1,10 @@
 """Reads about the catalogue and stock: products, and where an order can be collected and when.
 
-Availability answers in a fixed number of queries whatever the number of stores: one for the
-stores, one for their stock rows of the asked products, two for their opening hours and closures.
-Stock rows are read as plain values, never as model instances, because this runs on every
-product page and across hundreds of stores.
+Availability answers in a fixed number of queries whatever the number of stores: the stores with
+their stock row of the product (one LEFT JOIN), then their opening hours and closures; near a
+point with a limit or radius, a light query of coordinates ranks the stores first. Stock is read
+as plain values, never as model instances, and distances are measured in Python, because this runs
+on every product page and across hundreds of stores.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from config.exceptions import InvalidInput
@@ -22,9 +24,11 @@ from stores.selectors import (
     ready_by_from_schedule,
     store_ids_by_distance,
     store_list_for_click_and_collect,
-    store_schedules,
+    store_schedules_cached,
     validate_point,
 )
+
+_NOT_COMPUTED = object()
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,46 @@ def _require_aware(now: datetime.datetime) -> None:
         raise InvalidInput("now must carry a time zone.", fields={"now": ["Needs a time zone."]})
 
 
-def _with_stock_of(stores: QuerySet[Store], product_id: int) -> QuerySet[Store]:
-    """Stores with their stock row of one product (or None), in one query."""
-    return stores.annotate(
+STORE_FIELDS = tuple(field.attname for field in Store._meta.concrete_fields)
+
+
+def _store_from_values(values: Sequence[object], db: str) -> Store:
+    """A Store loaded from the database, built the way unpickling builds one: Model.__init__
+    checks every field one by one, which is most of the time of an availability answer across
+    hundreds of stores. Store has no relation fields, so its state is its column values."""
+    store = Store.__new__(Store)
+    store.__dict__.update(zip(STORE_FIELDS, values, strict=True))
+    store._state = ModelState()
+    store._state.adding = False
+    store._state.db = db
+    return store
+
+
+def _stores_with_stock_of(
+    stores: QuerySet[Store], product_id: int
+) -> list[tuple[Store, int | None]]:
+    """(store, units available to promise, None without a stock row) in one query.
+
+    Read as value rows: the per-row work of a model queryset with annotations costs more than
+    the query itself when hundreds of stores answer.
+    """
+    rows = stores.annotate(
         stock=FilteredRelation("stock_levels", condition=Q(stock_levels__product_id=product_id)),
         stock_on_hand=F("stock__on_hand"),
         stock_reserved=F("stock__reserved"),
         stock_safety=F("stock__safety_stock"),
-    )
+    ).values_list(*STORE_FIELDS, "stock_on_hand", "stock_reserved", "stock_safety")
+    width = len(STORE_FIELDS)
+    answer = []
+    for row in rows:
+        on_hand, reserved, safety_stock = row[width:]
+        answer.append(
+            (
+                _store_from_values(row[:width], rows.db),
+                None if on_hand is None else max(on_hand - reserved - safety_stock, 0),
+            )
+        )
+    return answer
 
 
 def _availability(
@@ -111,30 +147,40 @@ def _availability(
     now: datetime.datetime,
     among: QuerySet[Store],
 ) -> list[StoreAvailability]:
-    schedules = store_schedules(
+    schedules = store_schedules_cached(
         stores=[store for store, _ in ranked],
         today=now.astimezone(datetime.UTC).date(),
         among=among,
     )
     # Stores with the same hours share one schedule object: each is computed once per call.
     ready_by_cache: dict[tuple[int, bool], datetime.datetime | None] = {}
+    several = len(wanted) > 1
     answer = []
     for store, distance in ranked:
-        by_product = {product_id: units.get((store.id, product_id), 0) for product_id in wanted}
-        in_stock = all(by_product[product] >= quantity for product, quantity in wanted.items())
-        schedule = schedules[store.id]
-        key = (id(schedule), not in_stock)
-        if key not in ready_by_cache:
-            ready_by_cache[key] = ready_by_from_schedule(
+        store_id = store.id
+        if several:
+            by_product = {product_id: units.get((store_id, product_id), 0) for product_id in wanted}
+            available = min(by_product.values())
+            in_stock = all(by_product[product] >= quantity for product, quantity in wanted.items())
+        else:
+            ((product_id, quantity),) = wanted.items()
+            available = units.get((store_id, product_id), 0)
+            in_stock = available >= quantity
+            by_product = {product_id: available}
+        schedule = schedules[store_id]
+        key = (id(schedule), in_stock)
+        ready_by = ready_by_cache.get(key, _NOT_COMPUTED)
+        if ready_by is _NOT_COMPUTED:
+            ready_by = ready_by_cache[key] = ready_by_from_schedule(
                 schedule, now=now, via_transfer=not in_stock
             )
         answer.append(
             StoreAvailability(
                 store=store,
                 distance_km=None if distance is None else round(distance, 3),
-                available=min(by_product.values()),
+                available=available,
                 in_stock=in_stock,
-                ready_by=ready_by_cache[key],
+                ready_by=ready_by,
                 available_by_product=by_product,
             )
         )
@@ -152,7 +198,7 @@ def availability_for_sku(
     now: datetime.datetime | None = None,
 ) -> list[StoreAvailability]:
     """Every click-and-collect store (nearest first, or by code without a point) with what it can
-    promise of this product; stores without a stock row have 0. At most 5 queries."""
+    promise of this product; stores without a stock row have 0. At most 4 queries."""
     _validate_quantity(quantity)
     now = now or timezone.now()
     _require_aware(now)
@@ -161,14 +207,14 @@ def availability_for_sku(
         # Every store is wanted: read them once with their stock and measure in Python.
         validate_point(latitude=latitude, longitude=longitude)
         chosen = candidates
-        stores = list(_with_stock_of(chosen, product.pk))
+        with_stock = _stores_with_stock_of(chosen, product.pk)
         if latitude is None or longitude is None:
-            ranked = [(store, None) for store in sorted(stores, key=lambda store: store.code)]
+            ranked = [(store, None) for store, _ in sorted(with_stock, key=lambda row: row[0].code)]
         else:
             measured = sorted(
                 (distance_km(latitude, longitude, store.latitude, store.longitude), store.code)
                 + (store,)
-                for store in stores
+                for store, _ in with_stock
             )
             ranked = [(store, distance) for distance, _, store in measured]
     else:
@@ -176,14 +222,13 @@ def availability_for_sku(
             latitude=latitude, longitude=longitude, radius_km=radius_km, limit=limit
         )
         chosen = candidates.filter(pk__in=[pk for pk, _ in ranked_ids])
-        stores_by_id = {store.id: store for store in _with_stock_of(chosen, product.pk)}
+        with_stock = _stores_with_stock_of(chosen, product.pk)
+        stores_by_id = {store.id: store for store, _ in with_stock}
         ranked = [(stores_by_id[pk], distance) for pk, distance in ranked_ids]
     units = {
-        (store.id, product.pk): max(
-            store.stock_on_hand - store.stock_reserved - store.stock_safety, 0
-        )
-        for store, _ in ranked
-        if store.stock_on_hand is not None
+        (store.id, product.pk): available
+        for store, available in with_stock
+        if available is not None
     }
     return _availability(
         ranked=ranked, units=units, wanted={product.pk: quantity}, now=now, among=chosen

@@ -8,6 +8,7 @@ from daylight saving time never shifts a store's hours.
 
 import datetime
 import math
+import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from config.exceptions import InvalidInput
 from stores.models import OpeningHours, Store, StoreClosure
 
 EARTH_RADIUS_KM = 6371.0088
+EARTH_CIRCUMFERENCE_KM = 40_075
 # How far ahead we look for an opening; a store closed for longer is treated as not opening.
 OPENING_HORIZON_DAYS = 60
 
@@ -28,7 +30,7 @@ OPENING_HORIZON_DAYS = 60
 @dataclass(frozen=True)
 class StoreDistance:
     store: Store
-    distance_km: float
+    distance_km: float | None
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ def validate_point(
     if radius_km is not None:
         if latitude is None or longitude is None:
             fields.setdefault("radius_km", ["A radius needs a point (latitude and longitude)."])
-        elif not _number_within(radius_km, 0, math.inf) or radius_km == 0:
-            fields["radius_km"] = ["Must be a number greater than 0."]
+        elif not _number_within(radius_km, 0, EARTH_CIRCUMFERENCE_KM) or radius_km == 0:
+            fields["radius_km"] = ["Must be a number of kilometres greater than 0."]
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         fields["limit"] = ["Must be a whole number of at least 1."]
     if fields:
@@ -123,17 +125,13 @@ def store_ids_by_distance(
 
 def store_list_by_distance(
     *,
-    latitude: float,
-    longitude: float,
+    latitude: float | None,
+    longitude: float | None,
     radius_km: float | None = None,
     limit: int | None = None,
 ) -> list[StoreDistance]:
-    """Click-and-collect stores nearest first, with their weekly hours prefetched; 3 queries."""
-    if latitude is None or longitude is None:
-        raise InvalidInput(
-            "The location is not valid.",
-            fields={"latitude" if latitude is None else "longitude": ["This field is required."]},
-        )
+    """Click-and-collect stores nearest first (by code, distance None, without a point), with
+    their weekly hours prefetched; 3 queries whatever their number."""
     ranked = store_ids_by_distance(
         latitude=latitude, longitude=longitude, radius_km=radius_km, limit=limit
     )
@@ -211,6 +209,35 @@ def store_schedules(
             )
         schedules[store.id] = schedule
     return schedules
+
+
+# (store id, day) -> (expires at, schedule). Opening hours change a few times a year but are read
+# for every availability answer across hundreds of stores; see STORE_SCHEDULE_CACHE_SECONDS.
+_schedule_cache: dict[tuple[int, datetime.date], tuple[float, StoreSchedule]] = {}
+
+
+def store_schedules_cached(
+    *,
+    stores: Collection[Store],
+    today: datetime.date,
+    among: QuerySet[Store] | None = None,
+) -> dict[int, StoreSchedule]:
+    """store_schedules, remembered in this process for STORE_SCHEDULE_CACHE_SECONDS (0: off), so
+    a change of hours or a new closure shows within that time."""
+    seconds = settings.STORE_SCHEDULE_CACHE_SECONDS
+    if seconds <= 0:
+        return store_schedules(stores=stores, today=today, among=among)
+    clock = time.monotonic()
+    missing = [
+        store for store in stores if _schedule_cache.get((store.id, today), (0.0, None))[0] <= clock
+    ]
+    if missing:
+        fresh = store_schedules(
+            stores=missing, today=today, among=among if len(missing) == len(stores) else None
+        )
+        for store_id, schedule in fresh.items():
+            _schedule_cache[(store_id, today)] = (clock + seconds, schedule)
+    return {store.id: _schedule_cache[(store.id, today)][1] for store in stores}
 
 
 def _closure_window(today: datetime.date) -> dict[str, datetime.date]:

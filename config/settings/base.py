@@ -106,6 +106,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Click & Collect <ord
 # stores adds its travel time first.
 PICKING_LEAD_TIME_MINUTES = env.int("PICKING_LEAD_TIME_MINUTES", default=120)
 TRANSFER_LEAD_TIME_HOURS = env.int("TRANSFER_LEAD_TIME_HOURS", default=48)
+# Seconds a web process remembers stores' opening hours and closures for availability answers;
+# an edit of hours shows within this time. 0 turns the memory off.
+STORE_SCHEDULE_CACHE_SECONDS = env.int("STORE_SCHEDULE_CACHE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what lets DRF answer 401 (not 403) to a caller

@@ -32,6 +32,8 @@ if "CELERY_BROKER_URL" not in env.ENVIRON and _answers("127.0.0.1", 6379):
     CELERY_BROKER_CONFIGURED = True
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS  # noqa: F405
 
+# Tests change hours between calls; the tests of the memory itself turn it on.
+STORE_SCHEDULE_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REST_FRAMEWORK = {
