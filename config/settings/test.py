@@ -35,7 +35,8 @@ if "CELERY_BROKER_URL" not in env.ENVIRON and _answers("127.0.0.1", 6379):
 # Tests change hours between calls; the tests of the memory itself turn it on.
 STORE_SCHEDULE_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test's worker process is told to write files it can read back.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min"},
