@@ -33,7 +33,9 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "  Click & Collect is starting (Ctrl-C stops web, worker and beat):"
+	@echo "    Shop            http://127.0.0.1:$(PORT)/"
 	@echo "    Staff console   http://127.0.0.1:$(PORT)/admin/"
+	@echo "    Hotline         http://127.0.0.1:$(PORT)/admin/hotline/   (log in as agent)"
 	@echo "    API docs        http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "    Health          http://127.0.0.1:$(PORT)/healthz  and  /readyz"
 	@echo "  Demo logins (password: demo): admin, agent, clerk.<store code>, e.g. clerk.pas-01"
