@@ -1,5 +1,6 @@
 """What every benchmark shares: a scratch database, bulk loading, percentiles and the report."""
 
+import argparse
 import json
 import math
 import os
@@ -70,10 +71,19 @@ def _close_django_connections() -> None:
         connections.close_all()
 
 
-def django_setup(database_url: str) -> None:
+def add_binding_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server-side-binding",
+        action="store_true",
+        help="let Django bind parameters on the server, so repeated statements are prepared",
+    )
+
+
+def django_setup(database_url: str, *, server_side_binding: bool = False) -> None:
     """Points Django at the scratch database and migrates it."""
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["BENCH_SERVER_SIDE_BINDING"] = "1" if server_side_binding else "0"
     import django
     from django.core.management import call_command
 
@@ -183,6 +193,12 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
             )
         )
     print()
+
+
+def machine_load() -> dict[str, float]:
+    """The 1-minute load average against the number of CPUs: figures from a busy machine are
+    worse than the code deserves, and this says how busy it was."""
+    return {"load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count() or 0}
 
 
 def print_result(result: dict) -> None:

@@ -10,6 +10,7 @@ and its ledger. Target (SPEC §6): ours at 8 clients at least half the raw SQL t
 """
 
 import argparse
+import multiprocessing
 import random
 import threading
 import time
@@ -19,8 +20,10 @@ from dataclasses import dataclass, field
 import psycopg
 
 from bench.harness import (
+    add_binding_argument,
     django_setup,
     load_catalogue,
+    machine_load,
     print_result,
     print_table,
     progress,
@@ -84,6 +87,12 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--hot-share", type=float, default=0.2, help="share of hot orders")
     parser.add_argument("--hot-units", type=int, default=300, help="units of each hot SKU")
     parser.add_argument("--max-lines", type=int, default=3, help="lines per order, at most")
+    parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="run each client in its own process instead of a thread",
+    )
+    add_binding_argument(parser)
     options = parser.parse_args(argv)
     options.clients = [int(count) for count in options.clients.split(",")]
     if options.products < 2 * len(options.clients) + options.max_lines:
@@ -216,9 +225,14 @@ def _raw_client(
 
 
 def _phase(
-    clients: list[Callable[[threading.Barrier, float, Tally], None]], seconds: float
+    clients: list[Callable[[threading.Barrier, float, Tally], None]],
+    seconds: float,
+    *,
+    processes: bool,
 ) -> tuple[Tally, float]:
     """Runs the clients together behind a barrier; (their tally, elapsed seconds)."""
+    if processes:
+        return _phase_in_processes(clients, seconds)
     tally = Tally()
     barrier = threading.Barrier(len(clients) + 1)
     threads = [
@@ -231,6 +245,47 @@ def _phase(
     for thread in threads:
         thread.join()
     return tally, time.perf_counter() - started
+
+
+def _phase_in_processes(
+    clients: list[Callable[[threading.Barrier, float, Tally], None]], seconds: float
+) -> tuple[Tally, float]:
+    """Each client in its own process, as web workers run: Python work is not serialised by
+    one interpreter lock. Forked, so the clients need no pickling; connections are closed
+    first so that no child inherits the parent's."""
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(clients) + 1)
+    counts = context.Queue()
+
+    def run(client: Callable[[threading.Barrier, float, Tally], None]) -> None:
+        mine = Tally()
+        client(barrier, seconds, mine)
+        counts.put(
+            (
+                mine.reservations,
+                mine.hot_reservations,
+                mine.sold_out,
+                mine.errors,
+                mine.error_samples,
+            )
+        )
+
+    children = [context.Process(target=run, args=(client,)) for client in clients]
+    for child in children:
+        child.start()
+    barrier.wait()
+    started = time.perf_counter()
+    tally = Tally()
+    for _ in children:
+        reservations, hot, sold_out, errors, samples = counts.get()
+        tally.add(Tally(reservations, hot, sold_out, errors, samples))
+    elapsed = time.perf_counter() - started
+    for child in children:
+        child.join()
+    return tally, elapsed
 
 
 def _consistency() -> dict[str, int]:
@@ -324,7 +379,7 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
                     for n in range(count)
                 ]
             progress(f"phase: {side} with {count} clients for {options.seconds:g}s")
-            results[side][count] = _phase(clients, options.seconds)
+            results[side][count] = _phase(clients, options.seconds, processes=options.processes)
 
     progress("checking every stock row against its reservations and ledger")
     checks = _consistency()
@@ -357,7 +412,7 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
     print_table(
         f"reserve: {options.stores} stores x {options.products} products, "
         f"{options.seconds:g}s per phase, {options.hot_share:.0%} of orders on a hot SKU with "
-        f"{options.hot_units} units",
+        f"{options.hot_units} units, clients as {'processes' if options.processes else 'threads'}",
         (
             "clients",
             "ours res/s",
@@ -397,9 +452,11 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         "benchmark": "reserve",
         "stores": options.stores,
         "products": options.products,
+        "server_side_binding": options.server_side_binding,
         "seconds_per_phase": options.seconds,
         "hot_share": options.hot_share,
         "hot_units": options.hot_units,
+        "clients_as": "processes" if options.processes else "threads",
         "reservations_per_second": {
             side: {str(count): round(rate(side, count), 1) for count in options.clients}
             for side in ("ours", "raw_sql")
@@ -421,13 +478,14 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         "errors": errors,
         "target_ratio": TARGET_RATIO,
         "target_met": ratio >= TARGET_RATIO and errors == 0 and oversold == 0,
+        **machine_load(),
     }
 
 
 def main(argv: Sequence[str]) -> int:
     options = _arguments(argv)
     with scratch_database("reserve") as database_url:
-        django_setup(database_url)
+        django_setup(database_url, server_side_binding=options.server_side_binding)
         load_catalogue(stores=options.stores, products=options.products, on_hand_sql=str(PLENTY))
         result = _run(options, database_url)
     print_result(result)

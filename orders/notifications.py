@@ -73,6 +73,11 @@ def message_context(notification: Notification) -> dict:
         ready_by=_local(order.ready_by, order),
         hold_until=_local(order.hold_until, order),
     )
+    if notification.template == "accessories":
+        accessories = _accessories(order, lines)
+        if not accessories:
+            raise MessageNotApplicable("no accessories in stock at the store")
+        context["accessories"] = accessories
     if notification.template in NEEDS_READY:
         code = order_pickup_code_for_shopper(order=order)
         if code is None:

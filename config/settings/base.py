@@ -8,7 +8,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the branded staff console as its default site.
+    "console.admin_apps.StaffConsoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "orders",
     "returns",
     "api",
+    "console",
 ]
 
 MIDDLEWARE = [

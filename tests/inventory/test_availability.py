@@ -6,6 +6,7 @@ import pytest
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity
 from inventory.selectors import availability_for_lines, availability_for_sku
+from stores.models import Store
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreClosureFactory, StoreFactory, opening_hours_set
 
@@ -316,3 +317,20 @@ def test_availability_for_lines_runs_five_queries_whatever_the_number_of_stores(
         codes = [row.store.code for row in rows]
 
     assert len(codes) == len([number for number in range(stores) if number % 4])
+
+
+def test_availability_for_sku_stores_behave_like_stores_loaded_by_a_queryset():
+    drill = ProductFactory(sku="AKKU-BS-18V")
+    passau = _store("PAS-01", PASSAU)
+
+    (row,) = availability_for_sku(product=drill, now=MONDAY_11)
+    row.store.name = "Baumarkt Passau-Nord"
+    row.store.save()
+
+    passau.refresh_from_db()
+    assert (passau.name, row.store.city, row.store.opening_hours.count()) == (
+        "Baumarkt Passau-Nord",
+        "Passau",
+        6,
+    )
+    assert Store.objects.count() == 1

@@ -208,3 +208,97 @@ def test_transactional_messages_go_without_any_consent(place, stocked):
 
     assert Notification.objects.get().status == "queued"
     assert not Customer.objects.get().email_promotions_consent
+
+
+def _collect(place, clerk, **overrides):
+    from orders.services import order_hand_over
+
+    order = place(**overrides).order
+    order_start_picking(order=order, by=clerk)
+    order = order_mark_ready(order=order, by=clerk)
+    return order_hand_over(
+        order=order, by=clerk, pickup_code=order_pickup_code_for_shopper(order=order)
+    )
+
+
+def test_accessory_suggestions_after_collection_go_only_with_consent(place, stocked, clerk):
+    order = _collect(place, clerk)
+
+    suggestion = Notification.objects.get(order=order, template="accessories")
+
+    assert (suggestion.promotional, suggestion.status) == (True, "suppressed")
+
+
+def test_with_consent_the_accessory_suggestion_lists_what_the_store_has(
+    place, store, stocked, drill, clerk
+):
+    CustomerFactory(email="mueller@example.com", email_promotions_consent=True)
+    battery = ProductFactory(sku="BAT-4AH", name="Akku 4Ah", price="59.00")
+    drill.accessories.add(battery)
+    StockLevelFactory(store=store, product=battery, on_hand=2)
+    _collect(place, clerk)
+
+    status = _deliver("accessories")
+
+    assert status == "sent"
+    assert "- Akku 4Ah (59,00 EUR)" in mail.outbox[0].body
+
+
+def test_with_consent_but_no_accessory_in_stock_the_suggestion_is_suppressed(place, stocked, clerk):
+    CustomerFactory(email="mueller@example.com", email_promotions_consent=True)
+    _collect(place, clerk)
+
+    status = _deliver("accessories")
+
+    assert status == "suppressed"
+    assert mail.outbox == []
+
+
+TEMPLATES = [
+    "confirmation",
+    "sourcing",
+    "shortage",
+    "ready",
+    "reminder",
+    "expired",
+    "cancelled",
+    "collected",
+    "accessories",
+]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_message_renders_in_both_languages_for_email_and_sms(
+    place, store, stocked, drill, bits, clerk, template, language
+):
+    drill.accessories.add(bits)
+    order = place(
+        customer=CustomerInput(
+            email="x@example.com", name="Kim", phone="+4917099999", language=language
+        )
+    ).order
+    Customer.objects.filter(pk=order.customer_id).update(
+        preferred_channel="sms", email_promotions_consent=True, sms_promotions_consent=True
+    )
+    order_start_picking(order=order, by=clerk)
+    order_mark_ready(order=order, by=clerk)
+    context = {
+        "source_store": "Regensburg Süd",
+        "reason": "out_of_stock",
+        "cancelled_lines": [{"sku": "BITS-32", "name": "Bit-Set", "quantity": 1}],
+    }
+    queued = notification_queue(
+        customer=Customer.objects.get(pk=order.customer_id),
+        template=template,
+        key=f"render-test:{template}",
+        order=order,
+        context=context,
+    )
+
+    statuses = [notification_deliver(notification_id=row.pk) for row in queued]
+
+    assert statuses == ["sent", "sent"]
+    assert order.number in mail.outbox[-1].subject + mail.outbox[-1].body
+    assert order.number in sms.sandbox_outbox[-1].body
+    assert "{{" not in mail.outbox[-1].body

@@ -103,13 +103,14 @@ def test_seed_demo_gives_every_store_a_stock_row_for_every_product():
 def test_seed_demo_stock_is_explained_by_its_ledger_so_reconcile_finds_no_drift():
     call_command("seed_demo")
 
-    ledger = dict(
-        StockMovement.objects.values("stock_level")
-        .annotate(total=Sum("on_hand_delta"))
-        .values_list("stock_level", "total")
-    )
+    ledger = {
+        row["stock_level"]: (row["on_hand"], row["reserved"])
+        for row in StockMovement.objects.values("stock_level").annotate(
+            on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta")
+        )
+    }
     levels = StockLevel.objects.values_list("pk", "on_hand", "reserved")
-    assert all(ledger.get(pk, 0) == on_hand and reserved == 0 for pk, on_hand, reserved in levels)
+    assert all(ledger.get(pk, (0, 0)) == (on_hand, reserved) for pk, on_hand, reserved in levels)
     assert stock_drift_list() == []
 
 

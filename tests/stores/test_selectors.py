@@ -70,6 +70,18 @@ def test_store_list_by_distance_leaves_out_inactive_stores_and_stores_without_cl
     assert [row.store.code for row in stores] == ["PAS-01"]
 
 
+def test_store_list_by_distance_without_a_point_lists_every_store_by_code():
+    _store("PAS-01", PASSAU)
+    _store("BER-01", BERLIN_CITY)
+
+    stores = store_list_by_distance(latitude=None, longitude=None)
+
+    assert [(row.store.code, row.distance_km) for row in stores] == [
+        ("BER-01", None),
+        ("PAS-01", None),
+    ]
+
+
 @pytest.mark.parametrize(
     ("arguments", "field"),
     [
@@ -81,6 +93,7 @@ def test_store_list_by_distance_leaves_out_inactive_stores_and_stores_without_cl
         ({"latitude": 48.0, "longitude": 13.0, "radius_km": -5}, "radius_km"),
         ({"latitude": 48.0, "longitude": 13.0, "limit": 0}, "limit"),
         ({"latitude": None, "longitude": 13.0}, "latitude"),
+        ({"latitude": None, "longitude": None, "radius_km": 10}, "radius_km"),
         ({"latitude": "48.5", "longitude": 13.0}, "latitude"),
         ({"latitude": 48.0, "longitude": 13.0, "radius_km": float("inf")}, "radius_km"),
     ],

@@ -5,6 +5,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from inventory.demo import demo_products_seed, demo_stock_seed
+from orders.demo import demo_orders_seed
+from returns.demo import demo_exchange_seed
 from stores.demo import demo_staff_seed, demo_stores_seed, demo_users_seed
 
 
@@ -26,6 +28,8 @@ class Command(BaseCommand):
         demo_staff_seed(password=password, report=report)
         demo_products_seed(report=report)
         demo_stock_seed(stores=stores, report=report)
+        demo_orders_seed(report=report)
+        demo_exchange_seed(report=report)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s")
         )

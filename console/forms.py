@@ -1,0 +1,160 @@
+"""Console forms. They only collect input; the views hand it to the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inventory.services import MAX_COUNTED
+from stores.models import Store
+
+MAX_RECEIPT = 10_000
+
+
+class HandOverForm(forms.Form):
+    pickup_code = forms.CharField(
+        label=_("Pickup code"),
+        required=False,
+        max_length=6,
+        help_text=_("The 6 digits the customer shows you."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+    override_reason = forms.CharField(
+        label=_("Manager override: reason"),
+        required=False,
+        max_length=200,
+        help_text=_("Only when the customer cannot show the code; recorded with your name."),
+    )
+
+    def __init__(self, *args, may_override: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_override:
+            del self.fields["override_reason"]
+
+    def clean_pickup_code(self) -> str:
+        code = "".join(self.cleaned_data["pickup_code"].split())
+        if code and not code.isdigit():
+            raise forms.ValidationError(_("The pickup code has digits only."))
+        return code
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("pickup_code") and not cleaned.get("override_reason"):
+            raise forms.ValidationError(_("Enter the pickup code."))
+        return cleaned
+
+
+class ShortageForm(forms.Form):
+    """One field per order line: how many units are missing."""
+
+    def __init__(self, *args, lines, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in lines if line.quantity_to_supply > 0]
+        for line in self.lines:
+            self.fields[f"missing_{line.pk}"] = forms.IntegerField(
+                label=f"{line.product.sku} {line.product.name}",
+                min_value=0,
+                max_value=line.quantity_to_supply,
+                initial=0,
+                help_text=_("%(count)s ordered") % {"count": line.quantity_to_supply},
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not any(cleaned.get(f"missing_{line.pk}") for line in self.lines):
+            raise forms.ValidationError(_("Enter the missing units of at least one line."))
+        return cleaned
+
+    def missing(self) -> list[tuple[str, int]]:
+        """(sku, units missing) for each line with a shortage."""
+        return [
+            (line.product.sku, self.cleaned_data[f"missing_{line.pk}"])
+            for line in self.lines
+            if self.cleaned_data.get(f"missing_{line.pk}")
+        ]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("The customer is told that the order was cancelled."),
+    )
+
+
+class StoreChoiceMixin(forms.Form):
+    store = forms.ModelChoiceField(queryset=Store.objects.none(), label=_("Store"))
+
+    def __init__(self, *args, stores, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = stores
+        if len(stores) == 1:
+            self.fields["store"].initial = stores[0]
+            self.fields["store"].widget = forms.HiddenInput()
+
+
+class StockReceiveForm(StoreChoiceMixin):
+    sku = forms.CharField(label=_("SKU"), max_length=32)
+    quantity = forms.IntegerField(label=_("Units received"), min_value=1, max_value=MAX_RECEIPT)
+    reference = forms.CharField(
+        label=_("Delivery note"),
+        max_length=64,
+        required=False,
+        help_text=_("The number on the delivery note, to find this receipt in the ledger."),
+    )
+
+
+class StockCountForm(StoreChoiceMixin):
+    sku = forms.CharField(label=_("SKU"), max_length=32)
+    counted = forms.IntegerField(
+        label=_("Units counted on the shelf"), min_value=0, max_value=MAX_COUNTED
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Why the count differs, e.g. damaged packaging, found in the back store."),
+    )
+
+
+class ReturnReceiveForm(forms.Form):
+    """One pair of fields per return line: units that arrived and their condition."""
+
+    CONDITIONS = (("resellable", _("Resellable")), ("defective", _("Defective")))
+
+    def __init__(self, *args, lines, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in lines if line.quantity > line.quantity_received]
+        for line in self.lines:
+            outstanding = line.quantity - line.quantity_received
+            self.fields[f"received_{line.pk}"] = forms.IntegerField(
+                label=f"{line.product.sku} {line.product.name}",
+                min_value=0,
+                max_value=outstanding,
+                initial=outstanding,
+                help_text=_("%(count)s expected") % {"count": outstanding},
+            )
+            self.fields[f"condition_{line.pk}"] = forms.ChoiceField(
+                label=_("Condition"), choices=self.CONDITIONS
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not any(cleaned.get(f"received_{line.pk}") for line in self.lines):
+            raise forms.ValidationError(_("Enter the units received of at least one line."))
+        return cleaned
+
+    def received(self) -> list[tuple[str, int, str]]:
+        """(sku, units, condition) for each line that arrived."""
+        return [
+            (
+                line.product.sku,
+                self.cleaned_data[f"received_{line.pk}"],
+                self.cleaned_data[f"condition_{line.pk}"],
+            )
+            for line in self.lines
+            if self.cleaned_data.get(f"received_{line.pk}")
+        ]

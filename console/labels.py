@@ -1,0 +1,52 @@
+"""Translated names of states and actions, for the console's pages and buttons."""
+
+from django.utils.translation import gettext_lazy as _
+
+ORDER_STATES = {
+    "placed": _("Placed"),
+    "sourcing": _("Sourcing"),
+    "reserved": _("To pick"),
+    "picking": _("Picking"),
+    "ready_for_pickup": _("Ready for pickup"),
+    "collected": _("Collected"),
+    "cancelled": _("Cancelled"),
+    "expired": _("Expired (not collected)"),
+}
+
+ORDER_ACTIONS = {
+    "start_picking": _("Start picking"),
+    "mark_ready": _("Mark ready for pickup"),
+    "report_shortage": _("Report shortage…"),
+    "hand_over": _("Hand over…"),
+    "cancel": _("Cancel order…"),
+}
+
+# What each transition was called in the order's history.
+ORDER_EVENTS = {
+    "place": _("Placed"),
+    "source": _("Sourcing from another store"),
+    "reserve": _("Reserved"),
+    "start_picking": _("Picking started"),
+    "report_shortage": _("Shortage reported"),
+    "mark_ready": _("Marked ready"),
+    "hand_over": _("Handed over"),
+    "cancel": _("Cancelled"),
+    "expire": _("Expired"),
+}
+
+RETURN_STATES = {
+    "opened": _("Opened"),
+    "awaiting_courier": _("Awaiting courier"),
+    "courier_booked": _("Courier booked"),
+    "in_transit": _("In transit"),
+    "received": _("Received"),
+    "closed": _("Closed"),
+    "cancelled": _("Cancelled"),
+}
+
+ORDER_CHANNELS = {
+    "web": _("Web shop"),
+    "app": _("App"),
+    "hotline": _("Hotline"),
+    "store": _("Store"),
+}

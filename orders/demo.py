@@ -1,0 +1,131 @@
+"""Demo orders: a day at the counter in Passau, Munich and Berlin, every one made through the
+same services the shop and the console use, so stock, ledger, history and outbox all agree."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from inventory.models import StockLevel
+from orders import selectors, services
+from orders.models import Customer, Order
+
+Report = Callable[[str], None]
+
+DEMO_EMAIL_DOMAIN = "kunden.example.com"
+DEMO_STORES = ("PAS-01", "MUC-01", "BER-01")
+CAMPAIGNS = ("newsletter-2026-11", "", "", "social-herbst", "")
+NAMES = (
+    "Erika Müller", "Hans Schmidt", "Sabine Fischer", "Jürgen Weber", "Monika Wagner",
+    "Thomas Becker", "Petra Hoffmann", "Stefan Schäfer", "Andrea Koch", "Michael Richter",
+    "Claudia Klein", "Frank Wolf", "Ursula Schröder", "Klaus Neumann", "Birgit Schwarz",
+)  # fmt: skip
+# How many orders end the demo day in each state, per store.
+PLAN = (
+    ("reserved", 3),
+    ("picking", 2),
+    ("ready_for_pickup", 2),
+    ("collected", 3),
+    ("cancelled", 1),
+)
+
+
+@dataclass(frozen=True)
+class Shopper:
+    email: str
+    name: str
+    phone: str
+
+
+def _shoppers():
+    for index, name in enumerate(NAMES * 3):
+        local = name.lower().replace(" ", ".").replace("ü", "ue").replace("ö", "oe")
+        local = local.replace("ä", "ae")
+        yield Shopper(
+            email=f"{local}.{index}@{DEMO_EMAIL_DOMAIN}",
+            name=name,
+            phone=f"+49151{5550000 + index:07d}",
+        )
+
+
+def _skus_in_stock(store_code: str, count: int) -> list[str]:
+    return list(
+        StockLevel.objects.filter(store__code=store_code, on_hand__gte=20, product__is_active=True)
+        .order_by("product__sku")
+        .values_list("product__sku", flat=True)[:count]
+    )
+
+
+def _advance(order: Order, target: str, clerk) -> Order:
+    if target == "cancelled":
+        return services.order_cancel(order=order, by=None, reason="changed my mind")
+    if target == "reserved":
+        return order
+    order = services.order_start_picking(order=order, by=clerk)
+    if target == "picking":
+        return order
+    order = services.order_mark_ready(order=order, by=clerk)
+    if target == "ready_for_pickup":
+        return order
+    code = selectors.order_pickup_code_for_shopper(order=order)
+    return services.order_hand_over(order=order, by=clerk, pickup_code=code)
+
+
+def demo_orders_seed(*, report: Report) -> None:
+    """Creates the demo day's orders once; a second run finds them and does nothing."""
+    if Customer.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists():
+        report(f"orders: {Order.objects.count()} (demo day already there)")
+        return
+    users = get_user_model().objects
+    shoppers = _shoppers()
+    placed = 0
+    with transaction.atomic():
+        for store_code in DEMO_STORES:
+            clerk = users.get(username=f"clerk.{store_code.lower()}")
+            skus = _skus_in_stock(store_code, 12)
+            if not skus:
+                continue
+            for target, count in PLAN:
+                for _ in range(count):
+                    shopper = next(shoppers)
+                    order = services.order_place(
+                        customer=services.CustomerInput(
+                            email=shopper.email, name=shopper.name, phone=shopper.phone
+                        ),
+                        pickup_store_code=store_code,
+                        lines=[
+                            services.LineInput(sku=skus[placed % len(skus)], quantity=1),
+                            services.LineInput(sku=skus[(placed + 5) % len(skus)], quantity=2),
+                        ],
+                        payment_method="pay_in_store" if placed % 3 else "card",
+                        channel="app" if placed % 4 == 1 else "web",
+                        campaign=CAMPAIGNS[placed % len(CAMPAIGNS)],
+                    ).order
+                    _advance(order, target, clerk)
+                    placed += 1
+        placed += _sourcing_order(next(shoppers))
+    report(f"orders: {placed} demo orders at {', '.join(DEMO_STORES)}")
+
+
+def _sourcing_order(shopper: Shopper) -> int:
+    """One Passau order for more than Passau has, allowed to come by transfer: it waits in
+    sourcing until a worker reserves it at another store."""
+    level = (
+        StockLevel.objects.filter(store__code="PAS-01", on_hand__lte=8, product__is_active=True)
+        .select_related("product")
+        .order_by("product__sku")
+        .first()
+    )
+    if level is None:
+        return 0
+    services.order_place(
+        customer=services.CustomerInput(
+            email=shopper.email, name=shopper.name, phone=shopper.phone
+        ),
+        pickup_store_code="PAS-01",
+        lines=[services.LineInput(sku=level.product.sku, quantity=level.on_hand + 1)],
+        payment_method="pay_in_store",
+        allow_transfer=True,
+    )
+    return 1

@@ -1,0 +1,85 @@
+"""Every console list page runs the same bounded number of queries for few rows and for many."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import StockLevel
+from inventory.services import stock_receive
+from orders.models import Order
+from tests.console import scenario
+from tests.inventory.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [2, 25]
+
+
+@pytest.fixture
+def busy_store(store):
+    """rows(n): n orders in each open state, n stock rows with a receipt each and n returns."""
+
+    def rows(count: int):
+        for index in range(count):
+            for state in (
+                Order.State.RESERVED,
+                Order.State.PICKING,
+                Order.State.READY_FOR_PICKUP,
+                Order.State.COLLECTED,
+            ):
+                order = scenario.order_fact(store, state, units=2)
+            scenario.return_case_fact(order, state="in_transit", number=f"RMA-{index}")
+            product = ProductFactory(sku=f"LOAD-{index:03d}", category=f"Aisle {index % 4}")
+            StockLevel.objects.create(store=store, product=product)
+            stock_receive(store_id=store.pk, product_id=product.pk, quantity=3)
+
+    return rows
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("url_name", "params", "max_queries"),
+    [
+        ("admin:index", {}, 15),
+        ("admin:console_pick_list", {}, 10),
+        ("admin:orders_order_changelist", {}, 10),
+        ("admin:inventory_stocklevel_changelist", {}, 10),
+        ("admin:inventory_stockmovement_changelist", {}, 10),
+        ("admin:returns_returncase_changelist", {}, 10),
+    ],
+)
+def test_a_clerks_list_page_runs_a_bounded_number_of_queries(
+    clerk_client, busy_store, django_assert_max_num_queries, size, url_name, params, max_queries
+):
+    busy_store(size)
+
+    with django_assert_max_num_queries(max_queries):
+        response = clerk_client.get(reverse(url_name), params)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_kpis_page_runs_a_bounded_number_of_queries(
+    client, manager, busy_store, django_assert_max_num_queries, size
+):
+    busy_store(size)
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("admin:console_kpis"))
+
+    assert response.context["kpis"].orders == 4 * size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_order_page_runs_a_bounded_number_of_queries(
+    clerk_client, store, django_assert_max_num_queries, size
+):
+    order = scenario.order_fact(store, Order.State.RESERVED)
+    for _ in range(size):
+        scenario.order_fact(store, Order.State.RESERVED).lines.update(order=order)
+
+    with django_assert_max_num_queries(15):
+        response = clerk_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    assert response.status_code == 200

@@ -1,0 +1,110 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from orders.models import Order
+from tests.console import scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def _queues(response) -> dict:
+    return {
+        queue.key: (queue.count, [row.number for row in queue.rows])
+        for queue in response.context["queues"]
+    }
+
+
+def test_the_clerks_start_page_counts_and_lists_each_queue_oldest_first(
+    clerk_client, store, other_store
+):
+    newer = scenario.order_fact(store, Order.State.RESERVED, placed_minutes_ago=10)
+    older = scenario.order_fact(store, Order.State.RESERVED, placed_minutes_ago=90)
+    picking = scenario.order_fact(store, Order.State.PICKING, picking_started_at=timezone.now())
+    ready = scenario.order_fact(store, Order.State.READY_FOR_PICKUP, ready_at=timezone.now())
+    overdue = scenario.order_fact(
+        store,
+        Order.State.READY_FOR_PICKUP,
+        ready_at=timezone.now() - datetime.timedelta(days=7),
+        hold_until=timezone.now() + datetime.timedelta(hours=3),
+    )
+    scenario.order_fact(store, Order.State.COLLECTED)
+    scenario.order_fact(other_store, Order.State.RESERVED)
+    case = scenario.return_case_fact(
+        scenario.order_fact(store, Order.State.COLLECTED), state="in_transit", number="RMA-1"
+    )
+    scenario.return_case_fact(
+        scenario.order_fact(store, Order.State.COLLECTED), state="closed", number="RMA-2"
+    )
+
+    response = clerk_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert _queues(response) == {
+        "to_pick": (2, [older.number, newer.number]),
+        "picking": (1, [picking.number]),
+        "ready": (2, [overdue.number, ready.number]),
+        "overdue": (1, [overdue.number]),
+        "returns": (1, [case.number]),
+    }
+    content = response.content.decode()
+    assert reverse("admin:orders_order_change", args=[older.pk]) in content
+    assert "Start of shift — Passau Mitte (PAS-01)" in content
+
+
+def test_an_agent_chooses_a_store_for_its_queues(client, agent, store, other_store):
+    order = scenario.order_fact(other_store, Order.State.RESERVED)
+    client.force_login(agent)
+
+    without = client.get(reverse("admin:index"))
+    chosen = client.get(reverse("admin:index"), {"store": "REG-01"})
+
+    assert without.context["queues"] is None
+    assert "Choose a store…" in without.content.decode()
+    assert _queues(chosen)["to_pick"] == (1, [order.number])
+
+
+def test_a_clerk_asking_for_another_stores_queues_gets_404(clerk_client, other_store):
+    response = clerk_client.get(reverse("admin:index"), {"store": "REG-01"})
+
+    assert response.status_code == 404
+
+
+def test_the_pick_list_shows_the_open_orders_with_lines_in_walking_order_and_totals(
+    clerk_client, store, other_store
+):
+    first = scenario.order_fact(store, Order.State.RESERVED, placed_minutes_ago=50, units=2)
+    second = scenario.order_fact(store, Order.State.PICKING, placed_minutes_ago=20)
+    scenario.order_fact(store, Order.State.READY_FOR_PICKUP)
+    scenario.order_fact(other_store, Order.State.RESERVED)
+
+    response = clerk_client.get(reverse("admin:console_pick_list"))
+
+    pick_list = response.context["pick_list"]
+    assert [order.number for order in pick_list.orders] == [first.number, second.number]
+    assert [
+        (line.product.sku, line.quantity_to_supply) for line in pick_list.orders[0].pick_lines
+    ] == [(first.lines.get().product.sku, 2)]
+    assert sorted((total.sku, total.quantity) for total in pick_list.totals) == sorted(
+        [
+            (first.lines.get().product.sku, 2),
+            (second.lines.get().product.sku, 1),
+        ]
+    )
+    assert "@media print" in response.content.decode()
+
+
+def test_an_agents_start_page_leads_to_the_hotline(client, agent):
+    client.force_login(agent)
+
+    response = client.get(reverse("admin:index"))
+
+    assert reverse("hotline:search") in response.content.decode()
+
+
+def test_a_clerks_start_page_has_no_hotline_link(clerk_client):
+    response = clerk_client.get(reverse("admin:index"))
+
+    assert reverse("hotline:search") not in response.content.decode()

@@ -1,0 +1,161 @@
+"""The customer page: contact, orders, cases and the journey across channels, newest first,
+in a bounded number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inventory.services import stock_receive
+from returns.services import courier_booking_book, courier_booking_fail
+from tests.hotline.scenario import exchange_of, order_collect
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, customer_id, **params):
+    return client.get(reverse("hotline:customer", args=[customer_id]), params)
+
+
+def test_the_customer_page_shows_contact_orders_and_cases(agent_client, collected_order, agent):
+    opened = exchange_of(collected_order, by=agent)
+
+    response = _page(agent_client, collected_order.customer_id)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert [order.number for order in response.context["orders"]] == [
+        opened.replacement_order.number,
+        collected_order.number,
+    ]
+    assert [case.number for case in response.context["cases"]] == [opened.case.number]
+    for text in (
+        "erika.mueller@example.com",
+        "+4985112345",
+        "newsletter-2026-11",
+        "Passau Mitte",
+        f'href="/admin/hotline/orders/{collected_order.number}/exchange/"',
+        f'href="/admin/hotline/cases/{opened.case.number}/"',
+    ):
+        assert text in content
+
+
+def test_only_a_collected_order_offers_to_start_an_exchange(agent_client, collected_order, agent):
+    opened = exchange_of(collected_order, by=agent)
+
+    response = _page(agent_client, collected_order.customer_id)
+
+    content = response.content.decode()
+    assert f"/orders/{collected_order.number}/exchange/" in content
+    assert f"/orders/{opened.replacement_order.number}/exchange/" not in content
+
+
+def test_the_journey_runs_newest_first_across_web_hotline_and_courier(
+    agent_client, collected_order, agent
+):
+    opened = exchange_of(collected_order, by=agent)
+    courier_booking_book(booking_id=opened.booking.pk)
+
+    response = _page(agent_client, collected_order.customer_id)
+
+    timeline = response.context["timeline"]
+    assert [(row.kind, row.channel) for row in timeline] == [
+        ("courier_booked", "courier"),
+        ("replacement_reserved", "hotline"),
+        ("replacement_placed", "hotline"),
+        ("exchange_opened", "hotline"),
+        ("hotline_call", "hotline"),
+        ("order_collected", "web"),
+        ("order_ready", "web"),
+        ("order_picking", "web"),
+        ("order_reserved", "web"),
+        ("order_placed", "web"),
+        ("campaign_click", "web"),
+    ]
+    assert timeline[-1].title == "Came from the campaign “newsletter-2026-11”"
+    assert timeline[5].title == (
+        f"Order {collected_order.number} collected at Passau Mitte (PAS-01)"
+    )
+    assert timeline[3].title == f"Exchange {opened.case.number} opened (Defective)"
+    assert "Newest first" in response.content.decode()
+
+
+def test_the_journey_can_be_read_oldest_first(agent_client, collected_order):
+    response = _page(agent_client, collected_order.customer_id, timeline="oldest")
+
+    assert [row.kind for row in response.context["timeline"]][:2] == [
+        "campaign_click",
+        "order_placed",
+    ]
+    assert "Oldest first" in response.content.decode()
+
+
+def test_a_failed_courier_booking_stands_out_in_the_journey(agent_client, collected_order, agent):
+    opened = exchange_of(collected_order, by=agent)
+    courier_booking_fail(booking_id=opened.booking.pk, error="address rejected")
+
+    response = _page(agent_client, collected_order.customer_id)
+
+    first = response.context["timeline"][0]
+    assert (first.kind, first.title, first.problem) == (
+        "courier_failed",
+        "Courier booking failed: address rejected",
+        True,
+    )
+
+
+def test_an_unknown_customer_is_not_found(agent_client):
+    response = _page(agent_client, 999999)
+
+    assert response.status_code == 404
+
+
+def _queries_for_customer_page(client, customer_id) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = _page(client, customer_id)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_customer_page_runs_the_same_number_of_queries_for_many_orders_and_cases(
+    agent_client, passau, drill, clerk, agent
+):
+    stock_receive(store_id=passau.pk, product_id=drill.pk, quantity=10, reason="delivery")
+    first = order_collect(store=passau, products=[drill], clerk=clerk)
+    exchange_of(first, by=agent)
+    few = _queries_for_customer_page(agent_client, first.customer_id)
+    for _ in range(3):
+        exchange_of(order_collect(store=passau, products=[drill], clerk=clerk), by=agent)
+
+    many = _queries_for_customer_page(agent_client, first.customer_id)
+
+    assert many == few
+
+
+def _failed_exchange_for(email, *, passau, drill, clerk, agent) -> None:
+    order = order_collect(store=passau, products=[drill], clerk=clerk, email=email)
+    courier_booking_fail(booking_id=exchange_of(order, by=agent).booking.pk, error="down")
+
+
+def _queries_for_search(client) -> tuple[int, int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("hotline:search"), {"q": "Müller"})
+    context = response.context
+    return len(captured.captured_queries), len(context["customers"]), len(context["attention"])
+
+
+def test_the_search_page_runs_the_same_number_of_queries_for_many_hits_and_failed_bookings(
+    agent_client, passau, drill, clerk, agent
+):
+    stock_receive(store_id=passau.pk, product_id=drill.pk, quantity=10, reason="delivery")
+    people = {"passau": passau, "drill": drill, "clerk": clerk, "agent": agent}
+    for index in range(2):
+        _failed_exchange_for(f"mueller{index}@example.com", **people)
+    few, *_ = _queries_for_search(agent_client)
+    for index in range(2, 5):
+        _failed_exchange_for(f"mueller{index}@example.com", **people)
+
+    many, customers, attention = _queries_for_search(agent_client)
+
+    assert (customers, attention) == (5, 5)
+    assert many == few

@@ -1,0 +1,101 @@
+"""One search box finds the customer by e-mail, phone, order number, RMA number or name; a
+single hit opens the customer page."""
+
+import pytest
+from django.urls import reverse
+
+from orders.models import Customer
+from returns.services import courier_booking_fail
+from tests.hotline.scenario import exchange_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(client, query):
+    return client.get(reverse("hotline:search"), {"q": query})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "erika.mueller@example.com",
+        "Erika.Mueller@Example.COM",
+        "0851 12345",
+        "+49 851 12345",
+        "0049 85112345",
+        "erika müller",
+    ],
+)
+def test_a_single_match_opens_the_customer_page(agent_client, collected_order, query):
+    response = _search(agent_client, query)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/hotline/customers/{collected_order.customer_id}/"
+
+
+def test_the_order_number_finds_its_customer_whatever_the_letter_case(
+    agent_client, collected_order
+):
+    response = _search(agent_client, f"  {collected_order.number.lower()} ")
+
+    assert response["Location"] == f"/admin/hotline/customers/{collected_order.customer_id}/"
+
+
+def test_the_rma_number_finds_its_customer(agent_client, collected_order, agent):
+    case = exchange_of(collected_order, by=agent).case
+
+    response = _search(agent_client, case.number.lower())
+
+    assert response["Location"] == f"/admin/hotline/customers/{collected_order.customer_id}/"
+
+
+def test_several_matches_are_listed_to_choose_from(agent_client, collected_order):
+    Customer.objects.create(email="hans.mueller@example.com", name="Hans Müller")
+
+    response = _search(agent_client, "Müller")
+
+    assert response.status_code == 200
+    assert [customer.email for customer in response.context["customers"]] == [
+        "hans.mueller@example.com",
+        "erika.mueller@example.com",
+    ]
+    assert "/admin/hotline/customers/" in response.content.decode()
+
+
+def test_no_match_says_so(agent_client, collected_order):
+    response = _search(agent_client, "nobody@example.com")
+
+    assert response.status_code == 200
+    assert response.context["customers"] == []
+    assert "Nobody found" in response.content.decode()
+
+
+def test_a_query_shorter_than_three_characters_asks_for_more(agent_client, collected_order):
+    response = _search(agent_client, "er")
+
+    assert response.status_code == 200
+    assert response.context["customers"] == []
+    assert "Type at least three characters." in response.content.decode()
+
+
+def test_the_search_page_lists_cases_whose_courier_booking_failed_for_good(
+    agent_client, collected_order, agent
+):
+    opened = exchange_of(collected_order, by=agent)
+    courier_booking_fail(booking_id=opened.booking.pk, error="address rejected")
+
+    response = _search(agent_client, "")
+
+    assert [case.number for case in response.context["attention"]] == [opened.case.number]
+    assert "Courier booking failed: address rejected" in response.content.decode()
+
+
+def test_the_attention_list_is_empty_while_every_booking_is_fine(
+    agent_client, collected_order, agent
+):
+    exchange_of(collected_order, by=agent)
+
+    response = _search(agent_client, "")
+
+    assert response.context["attention"] == []
+    assert "Nothing to follow up." in response.content.decode()

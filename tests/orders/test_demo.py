@@ -1,0 +1,44 @@
+import pytest
+from django.core.management import call_command
+
+from inventory.services import stock_drift_list
+from orders.models import Order
+from returns.models import CourierBooking, ReturnCase
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_fills_passau_and_two_more_stores_with_a_day_of_orders_in_every_state():
+    call_command("seed_demo")
+
+    passau = set(Order.objects.filter(pickup_store__code="PAS-01").values_list("state", flat=True))
+    assert passau == {
+        "sourcing",
+        "reserved",
+        "picking",
+        "ready_for_pickup",
+        "collected",
+        "cancelled",
+    }
+    for code in ("MUC-01", "BER-01"):
+        assert Order.objects.filter(pickup_store__code=code).count() == 11
+    assert stock_drift_list() == []
+
+
+def test_seed_demo_opens_one_exchange_with_a_replacement_and_a_courier_request():
+    call_command("seed_demo")
+
+    case = ReturnCase.objects.get()
+    assert case.state == ReturnCase.State.AWAITING_COURIER
+    assert case.order.pickup_store.code == "PAS-01"
+    assert case.replacement_order.kind == Order.Kind.REPLACEMENT
+    assert case.courier_bookings.get().state == CourierBooking.State.REQUESTED
+
+
+def test_seed_demo_run_again_adds_no_order_and_no_exchange():
+    call_command("seed_demo")
+    orders, cases = Order.objects.count(), ReturnCase.objects.count()
+
+    call_command("seed_demo")
+
+    assert (Order.objects.count(), ReturnCase.objects.count()) == (orders, cases)
