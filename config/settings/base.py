@@ -170,13 +170,15 @@ REDIS_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(BROKER_FOLDER / "queue"),
         "data_folder_out": str(BROKER_FOLDER / "queue"),
         "processed_folder": str(BROKER_FOLDER / "processed"),
+        # Broadcasts (ping, shutdown) go here too, not into the working directory.
+        "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
