@@ -12,6 +12,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The shopper pages own the site root; keep them last so they never shadow another route.
+    path("", include("shop.urls")),
 ]
 
 handler404 = "api.views.not_found"

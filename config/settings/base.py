@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "orders",
     "returns",
     "api",
+    "shop",
     "console",
 ]
 
@@ -87,6 +88,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

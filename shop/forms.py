@@ -1,0 +1,146 @@
+"""The shopper's forms. They check what a page can check before asking a service; the services
+check again and their refusals are put next to the field they concern (views.py)."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+
+MAX_QUANTITY = 99
+# "48.57, 13.43" or "48,57 13,43": coordinates typed instead of a place (decimals required, so
+# a postcode never reads as coordinates).
+COORDINATES = re.compile(r"^\s*(-?\d{1,2}[.,]\d+)\s*[,; ]\s*(-?\d{1,3}[.,]\d+)\s*$")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search products"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. cordless drill"), "autofocus": True}
+        ),
+    )
+
+
+class LocationForm(forms.Form):
+    """Where the shopper is: a postcode or city, typed coordinates, or the browser's position
+    (the inline script fills lat/lon). `clean` leaves the point in lat/lon, or None."""
+
+    near = forms.CharField(
+        label=_("Postcode or city"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 94032 or Passau")}),
+    )
+    lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        near = (cleaned.get("near") or "").strip()
+        # What the shopper typed wins over a position the browser gave earlier.
+        if near:
+            match = COORDINATES.match(near)
+            text_lat, text_lon = match.groups() if match else ("", "")
+        else:
+            text_lat, text_lon = cleaned.get("lat") or "", cleaned.get("lon") or ""
+        cleaned["lat"] = cleaned["lon"] = None
+        if not text_lat and not text_lon:
+            return cleaned
+        try:
+            lat, lon = float(text_lat.replace(",", ".")), float(text_lon.replace(",", "."))
+        except ValueError:
+            lat = lon = float("nan")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            if near:
+                self.add_error("near", _("These coordinates are not on the map."))
+            else:
+                raise forms.ValidationError(
+                    _("Your position could not be read. Please type a postcode or city.")
+                )
+            return cleaned
+        cleaned["lat"], cleaned["lon"] = lat, lon
+        return cleaned
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        # Our own words: Django's German message addresses the shopper with "du".
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile number (optional)"),
+        help_text=_("For a text message when your order is ready, e.g. +49 151 2345678."),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    store = forms.ChoiceField(label=_("Pickup store"))
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[
+            (Order.PaymentMethod.CARD, _("Pay online by card now")),
+            (Order.PaymentMethod.PAY_IN_STORE, _("Pay in store at pickup")),
+        ],
+        initial=Order.PaymentMethod.CARD,
+        widget=forms.RadioSelect,
+    )
+    allow_transfer = forms.BooleanField(
+        label=_("If the store runs out, send it from another store (takes longer)"),
+        required=False,
+    )
+    campaign = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, store_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store"].choices = [("", _("Choose a store")), *store_choices]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self) -> str:
+        phone = "".join(self.cleaned_data["phone"].split()).replace("-", "").replace("/", "")
+        if phone.startswith("00"):
+            phone = "+" + phone[2:]
+        if phone and not E164.match(phone):
+            raise forms.ValidationError(
+                _("Enter the number with its country code, e.g. +49 151 2345678.")
+            )
+        return phone
+
+
+CANCEL_REASONS = [
+    ("changed_mind", _("I changed my mind")),
+    ("found_elsewhere", _("I found it somewhere else")),
+    ("takes_too_long", _("It takes too long")),
+    ("other", _("Another reason")),
+]
+
+
+class CancelForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Why are you cancelling?"),
+        choices=CANCEL_REASONS,
+        initial="changed_mind",
+        widget=forms.RadioSelect,
+    )

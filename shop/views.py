@@ -1,0 +1,490 @@
+"""The shopper pages: search, product with availability near the shopper, checkout, and the order
+page behind the secret link of the confirmation message. Reads go through the selectors, writes
+through orders.services; these views only turn forms into calls and errors into messages."""
+
+import datetime
+from urllib.parse import urlencode
+
+import segno
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from config.exceptions import DomainError
+from inventory.exceptions import UnknownProduct
+from inventory.models import Product, StockLevel
+from inventory.selectors import (
+    StoreAvailability,
+    availability_for_sku,
+    product_get_by_sku,
+    product_list,
+)
+from orders.exceptions import OrderNotFound
+from orders.models import Order
+from orders.selectors import (
+    order_available_actions,
+    order_get_for_shopper,
+    order_pickup_code_for_shopper,
+)
+from orders.services import CustomerInput, LineInput, order_cancel, order_place
+from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
+from stores.models import Store, StoreClosure
+from stores.selectors import store_list_for_click_and_collect
+
+RESULTS_PER_PAGE = 20
+NEAREST_STORES_SHOWN = 10
+CLOSURES_SHOWN_DAYS = 14
+CAMPAIGN_MAX_LENGTH = 64
+
+# What the shopper is told about the order, by state. Model labels are the staff's words.
+STATE_HEADLINES = {
+    Order.State.PLACED: gettext_lazy("We have received your order."),
+    Order.State.SOURCING: gettext_lazy("We are bringing your items from another store."),
+    Order.State.RESERVED: gettext_lazy("Your items are reserved for you."),
+    Order.State.PICKING: gettext_lazy("We are picking your order now."),
+    Order.State.READY_FOR_PICKUP: gettext_lazy("Your order is ready for pickup."),
+    Order.State.COLLECTED: gettext_lazy("You have collected this order. Thank you!"),
+    Order.State.CANCELLED: gettext_lazy("This order has been cancelled."),
+    Order.State.EXPIRED: gettext_lazy(
+        "This order was not collected in time and has been cancelled."
+    ),
+}
+PAYMENT_LABELS = {
+    Order.PaymentMethod.CARD: gettext_lazy("Card, paid online"),
+    Order.PaymentMethod.PAY_IN_STORE: gettext_lazy("Pay in store at pickup"),
+}
+# The progress bar: the step each state has reached.
+STEP_OF_STATE = {
+    Order.State.PLACED: 0,
+    Order.State.SOURCING: 1,
+    Order.State.RESERVED: 1,
+    Order.State.PICKING: 2,
+    Order.State.READY_FOR_PICKUP: 3,
+    Order.State.COLLECTED: 4,
+}
+
+# Where a service's refusal belongs on the checkout form, by the field it names.
+CHECKOUT_FIELD_OF = {
+    "customer.email": "email",
+    "customer.name": "name",
+    "customer.phone": "phone",
+    "customer.language": None,
+    "pickup_store": "store",
+    "payment_method": "payment_method",
+    "lines": "quantity",
+    "lines[0].quantity": "quantity",
+    "curbside": None,
+    "campaign": None,
+}
+CHECKOUT_MESSAGES = {
+    "email": gettext_lazy("Enter a valid e-mail address."),
+    "name": gettext_lazy("Enter your name (at most 120 characters)."),
+    "phone": gettext_lazy("Enter the number with its country code, e.g. +49 151 2345678."),
+    "store": gettext_lazy("Choose one of the stores in the list."),
+    "payment_method": gettext_lazy("Choose how you want to pay."),
+    "quantity": gettext_lazy("Choose a quantity from 1 to 99."),
+}
+CHECKOUT_MESSAGES_BY_CODE = {
+    "store_not_click_and_collect": (
+        "store",
+        gettext_lazy("This store does not take online orders."),
+    ),
+    "unknown_store": ("store", gettext_lazy("Choose one of the stores in the list.")),
+    "unknown_sku": (None, gettext_lazy("This product is no longer sold.")),
+    "order_limit_reached": (
+        None,
+        gettext_lazy(
+            "You already have as many open orders as we allow. "
+            "Please collect or cancel one of them first."
+        ),
+    ),
+}
+
+
+def _campaign(request: HttpRequest) -> str:
+    """The campaign the shopper arrived from, carried through every link up to the order."""
+    value = request.POST.get("campaign") or request.GET.get("campaign") or ""
+    return value.strip()[:CAMPAIGN_MAX_LENGTH]
+
+
+def _with_query(url: str, **params: str) -> str:
+    params = {key: value for key, value in params.items() if value}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _not_found(request: HttpRequest, *, what: str) -> HttpResponse:
+    return render(request, "shop/not_found.html", {"what": what}, status=404)
+
+
+def _store_counts_with_stock(product_ids: list[int]) -> dict[int, int]:
+    """Product id -> number of click-and-collect stores with at least one unit to promise; one
+    query for the whole result page."""
+    rows = (
+        StockLevel.objects.filter(
+            product_id__in=product_ids, store__in=store_list_for_click_and_collect().values("pk")
+        )
+        .annotate(promisable=F("on_hand") - F("reserved") - F("safety_stock"))
+        .filter(promisable__gt=0)
+        .values("product_id")
+        .annotate(stores=Count("store_id"))
+        .order_by()
+    )
+    return {row["product_id"]: row["stores"] for row in rows}
+
+
+def _store_near(place: str) -> Store | None:
+    """The store matching a typed city or postcode: the same city or postcode, else the same
+    postal area (first three, then first two digits). The stores stand in for a geocoder."""
+    place = " ".join(place.split())
+    stores = store_list_for_click_and_collect().order_by("code")
+    found = stores.filter(Q(city__iexact=place) | Q(postcode=place)).first()
+    if found is None and place.isdigit():
+        for digits in (3, 2):
+            if len(place) >= digits:
+                found = stores.filter(postcode__startswith=place[:digits]).first()
+                if found is not None:
+                    break
+    if found is None and not place.isdigit() and len(place) >= 3:
+        found = stores.filter(city__istartswith=place).first()
+    return found
+
+
+def _location(request: HttpRequest) -> tuple[LocationForm, float | None, float | None]:
+    form = LocationForm(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return form, None, None
+    latitude, longitude = form.cleaned_data.get("lat"), form.cleaned_data.get("lon")
+    near = form.cleaned_data.get("near") or ""
+    if latitude is None and near:
+        store = _store_near(near)
+        if store is None:
+            form.add_error(
+                "near",
+                _("We found no store near “%(place)s”. Try a city or a postcode.")
+                % {"place": near},
+            )
+            return form, None, None
+        latitude, longitude = store.latitude, store.longitude
+    return form, latitude, longitude
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Product search: results with price and in how many stores they can be collected."""
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if query:
+        # The results are what the shopper came for; the keyboard would cover them on a phone.
+        form.fields["q"].widget.attrs.pop("autofocus", None)
+    try:
+        page_number = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page_number = 1
+    start = (page_number - 1) * RESULTS_PER_PAGE
+    # One row more than shown tells whether there is a next page without counting them all.
+    rows = list(product_list(search=query)[start : start + RESULTS_PER_PAGE + 1])
+    products = rows[:RESULTS_PER_PAGE]
+    counts = _store_counts_with_stock([product.pk for product in products])
+    campaign = _campaign(request)
+    results = [
+        {
+            "product": product,
+            "stores_with_stock": counts.get(product.pk, 0),
+            "url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
+        }
+        for product in products
+    ]
+    return render(
+        request,
+        "shop/search.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "campaign": campaign,
+            "previous_url": _with_query(
+                request.path, q=query, campaign=campaign, page=str(page_number - 1)
+            )
+            if page_number > 1
+            else None,
+            "next_url": _with_query(
+                request.path, q=query, campaign=campaign, page=str(page_number + 1)
+            )
+            if len(rows) > RESULTS_PER_PAGE
+            else None,
+        },
+    )
+
+
+def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
+    """The product and where it can be collected: nearest stores first when the shopper gave a
+    location, else every store by name."""
+    try:
+        product = product_get_by_sku(sku=sku)
+    except UnknownProduct:
+        return _not_found(request, what="product")
+    location_form, latitude, longitude = _location(request)
+    located = latitude is not None
+    availability = availability_for_sku(
+        product=product,
+        latitude=latitude,
+        longitude=longitude,
+        limit=NEAREST_STORES_SHOWN if located else None,
+    )
+    if not located:
+        availability.sort(key=lambda row: (row.store.name, row.store.code))
+    campaign = _campaign(request)
+    checkout_url = reverse("shop:checkout", args=[product.sku])
+    stores = [
+        {
+            "availability": row,
+            "checkout_url": _with_query(checkout_url, store=row.store.code, campaign=campaign),
+        }
+        for row in availability
+    ]
+    return render(
+        request,
+        "shop/product.html",
+        {
+            "product": product,
+            "stores": stores,
+            "located": located,
+            "location_form": location_form,
+            "campaign": campaign,
+            "in_stock_anywhere": any(row.in_stock for row in availability),
+        },
+    )
+
+
+def _store_choices(
+    product: Product,
+) -> tuple[list[tuple[str, str]], dict[str, StoreAvailability]]:
+    """Every click-and-collect store by name, labelled with what it has of the product."""
+    availability = sorted(
+        availability_for_sku(product=product), key=lambda row: (row.store.name, row.store.code)
+    )
+    choices = []
+    for row in availability:
+        if row.in_stock:
+            label = _("%(store)s · %(count)s available") % {
+                "store": row.store.name,
+                "count": row.available,
+            }
+        else:
+            label = _("%(store)s · out of stock") % {"store": row.store.name}
+        choices.append((row.store.code, label))
+    return choices, {row.store.code: row for row in availability}
+
+
+def _shopper_language() -> str:
+    language = (translation.get_language() or "de").split("-")[0]
+    return language if language in ("de", "en") else "de"
+
+
+def _checkout_error(form: CheckoutForm, error: DomainError) -> list[dict]:
+    """Puts a service's refusal next to the field it concerns; returns the alternatives offered
+    when the store lacks stock."""
+    if error.code == "insufficient_stock":
+        shortages = error.fields.get("lines") or [{}]
+        available = shortages[0].get("available", 0)
+        if available:
+            message = _("Only %(count)s left at this store.") % {"count": available}
+        else:
+            message = _("Sold out at this store.")
+        form.add_error("quantity", message)
+        return error.extra.get("alternatives", [])
+    if error.code in CHECKOUT_MESSAGES_BY_CODE:
+        field, message = CHECKOUT_MESSAGES_BY_CODE[error.code]
+        form.add_error(field, str(message))
+        return []
+    placed = False
+    for name in error.fields:
+        field = CHECKOUT_FIELD_OF.get(name)
+        if field is not None:
+            form.add_error(field, str(CHECKOUT_MESSAGES[field]))
+            placed = True
+    if not placed:
+        form.add_error(None, _("Your order could not be placed. Please check your details."))
+    return []
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, sku: str) -> HttpResponse:
+    """Contact details, store, quantity and payment; places the order and sends the shopper to
+    its page, the same secret link the confirmation message carries."""
+    try:
+        product = product_get_by_sku(sku=sku)
+    except UnknownProduct:
+        return _not_found(request, what="product")
+    choices, by_code = _store_choices(product)
+    campaign = _campaign(request)
+    alternatives: list[dict] = []
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, store_choices=choices)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                placed = order_place(
+                    customer=CustomerInput(
+                        email=data["email"],
+                        name=data["name"],
+                        phone=data["phone"],
+                        language=_shopper_language(),
+                    ),
+                    pickup_store_code=data["store"],
+                    lines=[LineInput(sku=product.sku, quantity=data["quantity"])],
+                    payment_method=data["payment_method"],
+                    channel=Order.SalesChannel.WEB,
+                    allow_transfer=data["allow_transfer"],
+                    campaign=data["campaign"],
+                )
+            except DomainError as error:
+                alternatives = _checkout_error(form, error)
+            else:
+                return redirect(_order_url(placed.order.number, placed.access_token))
+    else:
+        store_code = request.GET.get("store", "")
+        chosen = by_code.get(store_code)
+        form = CheckoutForm(
+            initial={
+                "store": store_code,
+                "quantity": 1,
+                "campaign": campaign,
+                "payment_method": Order.PaymentMethod.CARD,
+                # Chosen although sold out there: the shopper means to wait for a transfer.
+                "allow_transfer": chosen is not None and not chosen.in_stock,
+            },
+            store_choices=choices,
+        )
+    chosen = by_code.get(form["store"].value() or "")
+    return render(
+        request,
+        "shop/checkout.html",
+        {
+            "product": product,
+            "form": form,
+            "chosen": chosen,
+            "alternatives": alternatives,
+            "campaign": campaign,
+            "back_url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
+        },
+    )
+
+
+def _order_url(number: str, token: str) -> str:
+    return _with_query(reverse("shop:order", args=[number]), token=token)
+
+
+def _qr_svg(code: str) -> str:
+    # A full QR code (never a micro one) so any counter scanner reads it; it holds the code
+    # exactly as the clerk would type it.
+    return segno.make_qr(code, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="qr-code", dark="#111", light="#fff"
+    )
+
+
+def _progress(order: Order) -> list[dict]:
+    reached = STEP_OF_STATE.get(order.state)
+    sourcing = order.state == Order.State.SOURCING
+    steps = [
+        (_("Ordered"), order.placed_at),
+        (_("Coming from another store") if sourcing else _("Reserved"), order.reserved_at),
+        (_("Being picked"), order.picking_started_at),
+        (_("Ready for pickup"), order.ready_at),
+        (_("Collected"), order.collected_at),
+    ]
+    return [
+        {
+            "label": label,
+            "at": at if reached is not None and index <= reached else None,
+            "done": reached is not None and index < reached,
+            "current": index == reached,
+        }
+        for index, (label, at) in enumerate(steps)
+    ]
+
+
+def _opening_hours(store: Store) -> list[dict]:
+    by_weekday = {hours.weekday: hours for hours in store.opening_hours.all()}
+    return [{"day": WEEKDAYS[weekday], "hours": by_weekday.get(weekday)} for weekday in range(7)]
+
+
+def _upcoming_closures(store: Store) -> list[StoreClosure]:
+    today = timezone.localdate()
+    return list(
+        store.closures.filter(
+            date__gte=today, date__lte=today + datetime.timedelta(days=CLOSURES_SHOWN_DAYS)
+        ).order_by("date")
+    )
+
+
+@never_cache
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The order behind its secret link: progress, lines, store, pickup code and QR code once
+    ready, and cancel while allowed."""
+    token = request.GET.get("token", "")
+    try:
+        order = order_get_for_shopper(number=number, access_token=token)
+    except OrderNotFound:
+        return _not_found(request, what="order")
+    pickup_code = order_pickup_code_for_shopper(order=order)
+    store = order.pickup_store
+    return render(
+        request,
+        "shop/order.html",
+        {
+            "order": order,
+            "token": token,
+            "headline": STATE_HEADLINES[order.state],
+            "progress": _progress(order),
+            "finished": order.state not in STEP_OF_STATE,
+            "lines": list(order.lines.select_related("product").order_by("pk")),
+            "store": store,
+            "opening_hours": _opening_hours(store),
+            "closures": _upcoming_closures(store),
+            "payment_label": PAYMENT_LABELS[order.payment_method],
+            "pickup_code": pickup_code,
+            "qr_svg": _qr_svg(pickup_code) if pickup_code else None,
+            "can_cancel": "cancel" in order_available_actions(order=order, user=None),
+            "cancel_url": _with_query(
+                reverse("shop:order_cancel", args=[order.number]), token=token
+            ),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_cancel_confirm(request: HttpRequest, number: str) -> HttpResponse:
+    """Asks the shopper to confirm, then cancels through the service (by=None: the shopper)."""
+    token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
+    try:
+        order = order_get_for_shopper(number=number, access_token=token or "")
+    except OrderNotFound:
+        return _not_found(request, what="order")
+    form = CancelForm(request.POST or None, initial={"token": token})
+    status = 200
+    if "cancel" not in order_available_actions(order=order, user=None):
+        form = None
+        status = 409
+    elif request.method == "POST" and form.is_valid():
+        try:
+            order_cancel(order=order, by=None, reason=f"shopper: {form.cleaned_data['reason']}")
+        except DomainError:
+            # The store handed it over or it expired a moment ago.
+            form = None
+            status = 409
+        else:
+            return redirect(_order_url(order.number, token))
+    return render(
+        request,
+        "shop/cancel.html",
+        {"order": order, "form": form, "order_url": _order_url(order.number, token)},
+        status=status,
+    )

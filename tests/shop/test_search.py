@@ -1,0 +1,75 @@
+import pytest
+
+from tests.inventory.factories import ProductFactory, StockLevelFactory
+from tests.stores.factories import StoreFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_searching_by_a_word_of_the_name_lists_the_product_with_price_and_stores_in_stock(
+    client, stocked
+):
+    response = client.get("/", {"q": "bohrschrauber"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Akku-Bohrschrauber 18V, 2 Akkus, im Koffer" in page
+    assert "€129.00" in page
+    assert "In stock in 1 store" in page
+    assert 'href="/products/AKKU-BS-18V/"' in page
+
+
+def test_a_product_out_of_stock_everywhere_says_so(client, passau):
+    ProductFactory(sku="HAMMER-1", name="Schlosserhammer 300 g")
+
+    response = client.get("/", {"q": "hammer"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "Schlosserhammer 300 g" in response.content.decode()
+    assert "Currently out of stock" in response.content.decode()
+
+
+def test_a_search_without_matches_says_nothing_was_found(client, stocked):
+    response = client.get("/", {"q": "kettensäge"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "No product matches your search." in response.content.decode()
+    assert "Akku-Bohrschrauber" not in response.content.decode()
+
+
+def test_a_search_longer_than_100_characters_is_refused_next_to_the_box(client, stocked):
+    response = client.get("/", {"q": "x" * 101}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 100 characters" in response.content.decode()
+
+
+def test_the_campaign_in_the_url_is_carried_into_the_product_links(client, stocked):
+    response = client.get("/", {"q": "akku", "campaign": "spring-diy"})
+
+    assert 'href="/products/AKKU-BS-18V/?campaign=spring-diy"' in response.content.decode()
+
+
+def test_results_are_paged_twenty_at_a_time(client, passau):
+    for number in range(25):
+        ProductFactory(sku=f"SCHRAUBE-{number:02d}", name=f"Schraube {number:02d}")
+
+    first = client.get("/", {"q": "schraube"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    second = client.get("/", {"q": "schraube", "page": "2"}).content.decode()
+
+    assert first.count('class="card result"') == 20
+    assert "?q=schraube&amp;page=2" in first
+    assert second.count('class="card result"') == 5
+    assert "Schraube 24" in second
+
+
+def test_the_search_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    stores = [StoreFactory(code=f"S-{number:02d}") for number in range(15)]
+    for number in range(20):
+        product = ProductFactory(sku=f"DUEBEL-{number:02d}", name=f"Dübel {number}")
+        for store in stores:
+            StockLevelFactory(store=store, product=product, on_hand=3)
+
+    with django_assert_max_num_queries(2):
+        response = client.get("/", {"q": "dübel"})
+
+    assert response.content.decode().count("In stock in 15 stores") == 20
