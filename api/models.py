@@ -2,6 +2,7 @@
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
@@ -11,16 +12,22 @@ class IdempotencyRecord(models.Model):
     constraint makes a concurrent duplicate wait for the first and then replay its answer.
     """
 
-    key = models.CharField(max_length=255)
+    key = models.CharField(_("key"), max_length=255)
     scope = models.CharField(
-        max_length=200, help_text="endpoint and caller, e.g. orders.place:anon"
+        _("scope"), max_length=200, help_text=_("endpoint and caller, e.g. orders.place:anon")
     )
-    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body")
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    fingerprint = models.CharField(
+        _("fingerprint"), max_length=64, help_text=_("SHA-256 of method, path and body")
+    )
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(
+        _("response body"), null=True, blank=True, encoder=DjangoJSONEncoder
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [
             models.UniqueConstraint(fields=["key", "scope"], name="idempotency_key_once_per_scope"),
         ]

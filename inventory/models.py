@@ -7,24 +7,33 @@ of on_hand or reserved in the same transaction.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from stores.models import Store
 
 
 class Product(models.Model):
-    sku = models.CharField(max_length=32, unique=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    category = models.CharField(max_length=60, blank=True)
-    price = models.DecimalField(max_digits=10, decimal_places=2, help_text="EUR, VAT included")
-    gtin = models.CharField(max_length=14, blank=True)
-    is_active = models.BooleanField(default=True)
+    sku = models.CharField(_("SKU"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=60, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, help_text=_("EUR, VAT included")
+    )
+    gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
+    is_active = models.BooleanField(_("is active"), default=True)
     accessories = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="accessory_of"
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="accessory_of",
+        verbose_name=_("accessories"),
     )
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["sku"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
@@ -38,14 +47,20 @@ class Product(models.Model):
 
 
 class StockLevel(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="stock_levels")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_levels")
-    on_hand = models.IntegerField(default=0)
-    reserved = models.IntegerField(default=0)
-    safety_stock = models.IntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("store")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("product")
+    )
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    safety_stock = models.IntegerField(_("safety stock"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
         constraints = [
             models.UniqueConstraint(fields=["store", "product"], name="stock_level_one_per_store"),
             models.CheckConstraint(
@@ -75,20 +90,27 @@ class Reservation(models.Model):
     """A quantity held at one stock level for one order line, named by `reference`."""
 
     class State(models.TextChoices):
-        HELD = "held", "Held"
-        CONSUMED = "consumed", "Consumed (handed over)"
-        RELEASED = "released", "Released"
+        HELD = "held", _("Held")
+        CONSUMED = "consumed", _("Consumed (handed over)")
+        RELEASED = "released", _("Released")
 
     stock_level = models.ForeignKey(
-        StockLevel, on_delete=models.PROTECT, related_name="reservations"
+        StockLevel,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name=_("stock level"),
     )
-    quantity = models.PositiveIntegerField()
-    reference = models.CharField(max_length=64, db_index=True, help_text="e.g. order line key")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.HELD)
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reference = models.CharField(
+        _("reference"), max_length=64, db_index=True, help_text=_("e.g. order line key")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.HELD)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="reservation_quantity_positive"
@@ -124,30 +146,42 @@ class StockMovement(models.Model):
     """
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", "Receipt"
-        RESERVE = "reserve", "Reserve"
-        RELEASE = "release", "Release"
-        HAND_OVER = "hand_over", "Hand-over"
-        RETURN = "return", "Return"
-        ADJUSTMENT = "adjustment", "Count correction"
-        WRITE_OFF = "write_off", "Write-off"
-        TRANSFER_OUT = "transfer_out", "Transfer out"
-        TRANSFER_IN = "transfer_in", "Transfer in"
+        RECEIPT = "receipt", _("Receipt")
+        RESERVE = "reserve", _("Reserve")
+        RELEASE = "release", _("Release")
+        HAND_OVER = "hand_over", _("Hand-over")
+        RETURN = "return", _("Return")
+        ADJUSTMENT = "adjustment", _("Count correction")
+        WRITE_OFF = "write_off", _("Write-off")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
 
-    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="movements")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    on_hand_delta = models.IntegerField(default=0)
-    reserved_delta = models.IntegerField(default=0)
-    reference = models.CharField(max_length=64, blank=True)
-    reason = models.CharField(max_length=200, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    stock_level = models.ForeignKey(
+        StockLevel,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("stock level"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    on_hand_delta = models.IntegerField(_("on hand delta"), default=0)
+    reserved_delta = models.IntegerField(_("reserved delta"), default=0)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     objects = StockMovementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -171,23 +205,35 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
     """Stock moved from one store to another to serve a pickup order (ship-to-store)."""
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        IN_TRANSIT = "in_transit", "In transit"
-        RECEIVED = "received", "Received"
-        CANCELLED = "cancelled", "Cancelled"
+        REQUESTED = "requested", _("Requested")
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
 
-    source_store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="transfers_out")
-    destination_store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, related_name="transfers_in"
+    source_store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+        verbose_name=_("source store"),
     )
-    reference = models.CharField(max_length=64, db_index=True, help_text="the order it serves")
-    state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    destination_store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        verbose_name=_("destination store"),
+    )
+    reference = models.CharField(
+        _("reference"), max_length=64, db_index=True, help_text=_("the order it serves")
+    )
+    state = FSMField(_("state"), default=State.REQUESTED, choices=State.choices, protected=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(source_store=F("destination_store")),
@@ -214,14 +260,22 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
 
 
 class TransferLine(models.Model):
-    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField()
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.CASCADE, related_name="lines", verbose_name=_("transfer")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
     reference = models.CharField(
-        max_length=64, help_text="who the units are for at the destination, e.g. an order line"
+        _("reference"),
+        max_length=64,
+        help_text=_("who the units are for at the destination, e.g. an order line"),
     )
 
     class Meta:
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["transfer", "product", "reference"],

@@ -10,48 +10,56 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from inventory.models import Product, Transfer
 from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids
 
-E164 = RegexValidator(r"^\+[1-9][0-9]{6,14}$", "Enter the phone number as +49… (E.164).")
+E164 = RegexValidator(r"^\+[1-9][0-9]{6,14}$", _("Enter the phone number as +49… (E.164)."))
 PICKUP_CODE_MAX_ATTEMPTS = 5
 
 
 class Language(models.TextChoices):
-    GERMAN = "de", "Deutsch"
-    ENGLISH = "en", "English"
+    GERMAN = "de", _("Deutsch")
+    ENGLISH = "en", _("English")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "SMS"
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
 
 
 class Customer(models.Model):
     """One customer however they reach us; the e-mail address is the key, in any letter case."""
 
-    email = models.EmailField(max_length=254)
-    name = models.CharField(max_length=120)
-    phone = models.CharField(max_length=16, blank=True, validators=[E164])
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.GERMAN)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    name = models.CharField(_("name"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[E164])
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.GERMAN
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="customer",
+        verbose_name=_("user"),
     )
     # Consent per channel covers promotional messages only; transactional ones always go.
-    email_promotions_consent = models.BooleanField(default=False)
-    sms_promotions_consent = models.BooleanField(default=False)
-    preferred_channel = models.CharField(max_length=5, choices=Channel.choices, default="email")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email_promotions_consent = models.BooleanField(_("e-mail promotions consent"), default=False)
+    sms_promotions_consent = models.BooleanField(_("SMS promotions consent"), default=False)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=5, choices=Channel.choices, default="email"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="customer_email_unique_ci"),
@@ -88,28 +96,28 @@ def system_only(order: "Order", user) -> bool:
 
 class Order(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
-        PLACED = "placed", "Placed"
-        SOURCING = "sourcing", "Sourcing"
-        RESERVED = "reserved", "Reserved"
-        PICKING = "picking", "Picking"
-        READY_FOR_PICKUP = "ready_for_pickup", "Ready for pickup"
-        COLLECTED = "collected", "Collected"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "Expired"
+        PLACED = "placed", _("Placed")
+        SOURCING = "sourcing", _("Sourcing")
+        RESERVED = "reserved", _("Reserved")
+        PICKING = "picking", _("Picking")
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+        COLLECTED = "collected", _("Collected")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
 
     class SalesChannel(models.TextChoices):
-        WEB = "web", "Web shop"
-        APP = "app", "App"
-        HOTLINE = "hotline", "Hotline"
-        STORE = "store", "Store"
+        WEB = "web", _("Web shop")
+        APP = "app", _("App")
+        HOTLINE = "hotline", _("Hotline")
+        STORE = "store", _("Store")
 
     class Kind(models.TextChoices):
-        STANDARD = "standard", "Standard"
-        REPLACEMENT = "replacement", "Replacement"
+        STANDARD = "standard", _("Standard")
+        REPLACEMENT = "replacement", _("Replacement")
 
     class PaymentMethod(models.TextChoices):
-        CARD = "card", "Card (authorized at order, captured at hand-over)"
-        PAY_IN_STORE = "pay_in_store", "Pay in store"
+        CARD = "card", _("Card (authorized at order, captured at hand-over)")
+        PAY_IN_STORE = "pay_in_store", _("Pay in store")
 
     OPEN_STATES = (
         State.PLACED,
@@ -119,53 +127,76 @@ class Order(ConcurrentTransitionMixin, models.Model):
         State.READY_FOR_PICKUP,
     )
 
-    number = models.CharField(max_length=12, unique=True)
-    access_token_salt = models.CharField(max_length=32)
-    access_token_hash = models.CharField(max_length=64, help_text="sha256 of the shopper's token")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
-    channel = models.CharField(max_length=8, choices=SalesChannel.choices, default="web")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STANDARD)
-    pickup_store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
-    pickup_slot = models.DateTimeField(null=True, blank=True)
-    curbside = models.BooleanField(default=False)
-    allow_transfer = models.BooleanField(default=False)
-    state = FSMField(default=State.PLACED, choices=State.choices, protected=True, db_index=True)
-    payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices)
-    currency = models.CharField(max_length=3, default="EUR")
-    subtotal = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    total = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    campaign = models.CharField(max_length=64, blank=True)
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=12, unique=True)
+    access_token_salt = models.CharField(_("access token salt"), max_length=32)
+    access_token_hash = models.CharField(
+        _("access token hash"), max_length=64, help_text=_("sha256 of the shopper's token")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=SalesChannel.choices, default="web"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STANDARD)
+    pickup_store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="orders", verbose_name=_("pickup store")
+    )
+    pickup_slot = models.DateTimeField(_("pickup slot"), null=True, blank=True)
+    curbside = models.BooleanField(_("curbside"), default=False)
+    allow_transfer = models.BooleanField(_("allow transfer"), default=False)
+    state = FSMField(
+        _("state"), default=State.PLACED, choices=State.choices, protected=True, db_index=True
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=12, choices=PaymentMethod.choices
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    subtotal = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=2, default=0)
+    campaign = models.CharField(_("campaign"), max_length=64, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
 
     # The pickup code is never stored: it is an HMAC of the server secret, the number, this
     # random salt and the version, so the shopper can be shown it again and a new one is issued
     # by bumping the version. Version 0 means no code has been issued.
-    pickup_code_salt = models.CharField(max_length=32, blank=True)
-    pickup_code_version = models.PositiveSmallIntegerField(default=0)
-    pickup_code_failed_attempts = models.PositiveSmallIntegerField(default=0)
-    hand_over_override_reason = models.CharField(max_length=200, blank=True)
-
-    sourcing_transfer = models.ForeignKey(
-        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    pickup_code_salt = models.CharField(_("pickup code salt"), max_length=32, blank=True)
+    pickup_code_version = models.PositiveSmallIntegerField(_("pickup code version"), default=0)
+    pickup_code_failed_attempts = models.PositiveSmallIntegerField(
+        _("pickup code failed attempts"), default=0
+    )
+    hand_over_override_reason = models.CharField(
+        _("hand over override reason"), max_length=200, blank=True
     )
 
-    placed_at = models.DateTimeField()
-    sourcing_started_at = models.DateTimeField(null=True, blank=True)
-    reserved_at = models.DateTimeField(null=True, blank=True)
-    picking_started_at = models.DateTimeField(null=True, blank=True)
-    ready_at = models.DateTimeField(null=True, blank=True)
-    collected_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    expired_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    sourcing_transfer = models.ForeignKey(
+        Transfer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("sourcing transfer"),
+    )
+
+    placed_at = models.DateTimeField(_("placed at"))
+    sourcing_started_at = models.DateTimeField(_("sourcing started at"), null=True, blank=True)
+    reserved_at = models.DateTimeField(_("reserved at"), null=True, blank=True)
+    picking_started_at = models.DateTimeField(_("picking started at"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     # Due times the periodic tasks read; nothing waits on long ETAs in the broker.
-    ready_by = models.DateTimeField(null=True, blank=True)
-    sourcing_due_at = models.DateTimeField(null=True, blank=True)
-    reminder_due_at = models.DateTimeField(null=True, blank=True)
-    hold_until = models.DateTimeField(null=True, blank=True)
+    ready_by = models.DateTimeField(_("ready by"), null=True, blank=True)
+    sourcing_due_at = models.DateTimeField(_("sourcing due at"), null=True, blank=True)
+    reminder_due_at = models.DateTimeField(_("reminder due at"), null=True, blank=True)
+    hold_until = models.DateTimeField(_("hold until"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-placed_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -303,18 +334,24 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
-    quantity = models.PositiveIntegerField()
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
-    quantity_picked = models.PositiveIntegerField(default=0)
-    quantity_collected = models.PositiveIntegerField(default=0)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    quantity_picked = models.PositiveIntegerField(_("quantity picked"), default=0)
+    quantity_collected = models.PositiveIntegerField(_("quantity collected"), default=0)
     # Units the store could not supply and the shopper will not get (a shortage without transfer).
-    quantity_cancelled = models.PositiveIntegerField(default=0)
+    quantity_cancelled = models.PositiveIntegerField(_("quantity cancelled"), default=0)
     # Units still to arrive by transfer from another store.
-    quantity_sourcing = models.PositiveIntegerField(default=0)
+    quantity_sourcing = models.PositiveIntegerField(_("quantity sourcing"), default=0)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["order", "product"], name="order_line_one_per_sku"),
@@ -357,17 +394,26 @@ class OrderLine(models.Model):
 class OrderTransition(models.Model):
     """The audit row of every state change: who, when, from, to and why."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
-    transition = models.CharField(max_length=32)
-    source = models.CharField(max_length=20, blank=True)
-    target = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("order")
     )
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    transition = models.CharField(_("transition"), max_length=32)
+    source = models.CharField(_("source"), max_length=20, blank=True)
+    target = models.CharField(_("target"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
 
     class Meta:
+        verbose_name = _("order transition")
+        verbose_name_plural = _("order transitions")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -376,26 +422,36 @@ class OrderTransition(models.Model):
 
 class Payment(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "Authorization pending"
-        AUTHORIZED = "authorized", "Authorized"
-        DECLINED = "declined", "Declined"
-        CAPTURED = "captured", "Captured"
-        VOIDED = "voided", "Voided"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Authorization pending")
+        AUTHORIZED = "authorized", _("Authorized")
+        DECLINED = "declined", _("Declined")
+        CAPTURED = "captured", _("Captured")
+        VOIDED = "voided", _("Voided")
+        REFUNDED = "refunded", _("Refunded")
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
-    amount_captured = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    amount_refunded = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    currency = models.CharField(max_length=3, default="EUR")
-    gateway = models.CharField(max_length=40)
-    provider_reference = models.CharField(max_length=100, blank=True)
-    decline_reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="payment", verbose_name=_("order")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    amount_captured = models.DecimalField(
+        _("amount captured"), max_digits=10, decimal_places=2, default=0
+    )
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=10, decimal_places=2, default=0
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    gateway = models.CharField(_("gateway"), max_length=40)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    decline_reason = models.CharField(_("decline reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
             models.CheckConstraint(
@@ -413,42 +469,53 @@ class Payment(models.Model):
 
 
 class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class Notification(models.Model):
     """Outbox row of one message to one customer; the send task renders and sends it."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SUPPRESSED = "suppressed", "Suppressed"
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Suppressed")
 
     order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        Order,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("order"),
     )
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notifications")
-    channel = models.CharField(max_length=5, choices=Channel.choices)
-    template = models.CharField(max_length=40)
-    language = models.CharField(max_length=2, choices=Language.choices)
-    promotional = models.BooleanField(default=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("customer")
+    )
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    template = models.CharField(_("template"), max_length=40)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    promotional = models.BooleanField(_("promotional"), default=False)
     # Never secrets: the pickup code and the access token are derived again at send time.
-    context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    provider_id = models.CharField(max_length=200, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    next_attempt_at = models.DateTimeField(db_index=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    provider_id = models.CharField(_("provider ID"), max_length=200, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
     # A sender holds the row until then; a crashed sender's row is taken again after it.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -471,27 +538,31 @@ class SideEffect(models.Model):
     """Outbox row of any other call to the outside world (payment authorize/capture/void)."""
 
     class Kind(models.TextChoices):
-        PAYMENT_AUTHORIZE = "payment_authorize", "Authorize payment"
-        PAYMENT_CAPTURE = "payment_capture", "Capture payment"
-        PAYMENT_VOID = "payment_void", "Void payment"
-        PAYMENT_REFUND = "payment_refund", "Refund payment"
+        PAYMENT_AUTHORIZE = "payment_authorize", _("Authorize payment")
+        PAYMENT_CAPTURE = "payment_capture", _("Capture payment")
+        PAYMENT_VOID = "payment_void", _("Void payment")
+        PAYMENT_REFUND = "payment_refund", _("Refund payment")
 
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="side_effects")
-    # Arguments of the call that the order does not hold, e.g. a refund's amount.
-    payload = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="side_effects", verbose_name=_("order")
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    # Arguments of the call that the order does not hold, e.g. a refund's amount.
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("side effect")
+        verbose_name_plural = _("side effects")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -7,6 +7,7 @@ process sees the same bookings; no production code reads them.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from inventory.models import Product
@@ -18,28 +19,28 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     """An RMA: items coming back from a collected order, and what the customer gets for them."""
 
     class State(models.TextChoices):
-        OPENED = "opened", "Opened"
-        AWAITING_COURIER = "awaiting_courier", "Awaiting courier"
-        COURIER_BOOKED = "courier_booked", "Courier booked"
-        IN_TRANSIT = "in_transit", "In transit"
-        RECEIVED = "received", "Received"
-        CLOSED = "closed", "Closed"
-        CANCELLED = "cancelled", "Cancelled"
+        OPENED = "opened", _("Opened")
+        AWAITING_COURIER = "awaiting_courier", _("Awaiting courier")
+        COURIER_BOOKED = "courier_booked", _("Courier booked")
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Reason(models.TextChoices):
-        DEFECTIVE = "defective", "Defective"
-        WRONG_ITEM = "wrong_item", "Wrong item"
-        DAMAGED = "damaged", "Damaged"
-        NOT_WANTED = "not_wanted", "Not wanted"
+        DEFECTIVE = "defective", _("Defective")
+        WRONG_ITEM = "wrong_item", _("Wrong item")
+        DAMAGED = "damaged", _("Damaged")
+        NOT_WANTED = "not_wanted", _("Not wanted")
 
     class Resolution(models.TextChoices):
-        REPLACEMENT = "replacement", "Replacement"
-        REFUND = "refund", "Refund"
+        REPLACEMENT = "replacement", _("Replacement")
+        REFUND = "refund", _("Refund")
 
     class OpenedBy(models.TextChoices):
-        AGENT = "agent", "Hotline agent"
-        STORE = "store", "Store"
-        SHOPPER = "shopper", "Shopper"
+        AGENT = "agent", _("Hotline agent")
+        STORE = "store", _("Store")
+        SHOPPER = "shopper", _("Shopper")
 
     OPEN_STATES = (
         State.OPENED,
@@ -49,18 +50,30 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
         State.RECEIVED,
     )
 
-    number = models.CharField(max_length=16, unique=True, help_text="RMA number")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="return_cases")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="return_cases")
-    reason = models.CharField(max_length=12, choices=Reason.choices)
-    resolution = models.CharField(max_length=12, choices=Resolution.choices)
-    opened_by = models.CharField(max_length=8, choices=OpenedBy.choices)
-    channel = models.CharField(max_length=8, choices=Order.SalesChannel.choices)
+    number = models.CharField(_("number"), max_length=16, unique=True, help_text=_("RMA number"))
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="return_cases", verbose_name=_("order")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="return_cases", verbose_name=_("customer")
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    resolution = models.CharField(_("resolution"), max_length=12, choices=Resolution.choices)
+    opened_by = models.CharField(_("opened by"), max_length=8, choices=OpenedBy.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Order.SalesChannel.choices)
     opened_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("opened by user"),
     )
     receiving_store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, related_name="return_cases_to_receive"
+        Store,
+        on_delete=models.PROTECT,
+        related_name="return_cases_to_receive",
+        verbose_name=_("receiving store"),
     )
     replacement_order = models.OneToOneField(
         Order,
@@ -68,22 +81,29 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="replacement_for",
+        verbose_name=_("replacement order"),
     )
-    state = FSMField(default=State.OPENED, choices=State.choices, protected=True, db_index=True)
-    note = models.TextField(blank=True)
+    state = FSMField(
+        _("state"), default=State.OPENED, choices=State.choices, protected=True, db_index=True
+    )
+    note = models.TextField(_("note"), blank=True)
     # Set when something went wrong for good (a courier that could not be booked): shown in the
     # hotline queue until an agent deals with it.
-    needs_attention = models.BooleanField(default=False, db_index=True)
-    attention_reason = models.CharField(max_length=200, blank=True)
-    refunded_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    opened_at = models.DateTimeField()
-    courier_booked_at = models.DateTimeField(null=True, blank=True)
-    in_transit_at = models.DateTimeField(null=True, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    needs_attention = models.BooleanField(_("needs attention"), default=False, db_index=True)
+    attention_reason = models.CharField(_("attention reason"), max_length=200, blank=True)
+    refunded_amount = models.DecimalField(
+        _("refunded amount"), max_digits=10, decimal_places=2, default=0
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    courier_booked_at = models.DateTimeField(_("courier booked at"), null=True, blank=True)
+    in_transit_at = models.DateTimeField(_("in transit at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("return case")
+        verbose_name_plural = _("return cases")
         ordering = ["-opened_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -139,17 +159,30 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
 
 class ReturnLine(models.Model):
     class Condition(models.TextChoices):
-        RESELLABLE = "resellable", "Resellable"
-        DEFECTIVE = "defective", "Defective"
+        RESELLABLE = "resellable", _("Resellable")
+        DEFECTIVE = "defective", _("Defective")
 
-    case = models.ForeignKey(ReturnCase, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField()
-    quantity_received = models.PositiveIntegerField(default=0)
-    condition = models.CharField(max_length=10, choices=Condition.choices, blank=True)
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.CASCADE, related_name="lines", verbose_name=_("case")
+    )
+    order_line = models.ForeignKey(
+        OrderLine,
+        on_delete=models.PROTECT,
+        related_name="return_lines",
+        verbose_name=_("order line"),
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity_received = models.PositiveIntegerField(_("quantity received"), default=0)
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, blank=True
+    )
 
     class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "order_line"], name="return_line_once_per_case"
@@ -169,12 +202,12 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
     """A parcel pickup at the customer's address, booked with a courier by a worker."""
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        BOOKED = "booked", "Booked"
-        PICKED_UP = "picked_up", "Picked up"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        REQUESTED = "requested", _("Requested")
+        BOOKED = "booked", _("Booked")
+        PICKED_UP = "picked_up", _("Picked up")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # How far along a booking is; an event never moves it to a lower rank.
     RANK = {
@@ -186,35 +219,48 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
         "cancelled": 4,
     }
 
-    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="courier_bookings")
-    reference = models.CharField(max_length=24, unique=True, help_text="our id; the carrier's key")
-    provider = models.CharField(max_length=16)
-    state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True, db_index=True)
-    name = models.CharField(max_length=120)
-    line1 = models.CharField(max_length=120)
-    line2 = models.CharField(max_length=120, blank=True)
-    postcode = models.CharField(max_length=10)
-    city = models.CharField(max_length=80)
-    country = models.CharField(max_length=2, default="DE")
-    phone = models.CharField(max_length=16, blank=True)
-    pickup_date = models.DateField()
-    window_start = models.TimeField()
-    window_end = models.TimeField()
-    provider_booking_id = models.CharField(max_length=64, blank=True, db_index=True)
-    tracking_number = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
+    case = models.ForeignKey(
+        ReturnCase,
+        on_delete=models.PROTECT,
+        related_name="courier_bookings",
+        verbose_name=_("case"),
+    )
+    reference = models.CharField(
+        _("reference"), max_length=24, unique=True, help_text=_("our id; the carrier's key")
+    )
+    provider = models.CharField(_("provider"), max_length=16)
+    state = FSMField(
+        _("state"), default=State.REQUESTED, choices=State.choices, protected=True, db_index=True
+    )
+    name = models.CharField(_("name"), max_length=120)
+    line1 = models.CharField(_("address line 1"), max_length=120)
+    line2 = models.CharField(_("address line 2"), max_length=120, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("city"), max_length=80)
+    country = models.CharField(_("country"), max_length=2, default="DE")
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    pickup_date = models.DateField(_("pickup date"))
+    window_start = models.TimeField(_("window start"))
+    window_end = models.TimeField(_("window end"))
+    provider_booking_id = models.CharField(
+        _("provider booking ID"), max_length=64, blank=True, db_index=True
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     # While requested: when the next booking attempt is due (the relay's safety net).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    requested_at = models.DateTimeField()
-    booked_at = models.DateTimeField(null=True, blank=True)
-    picked_up_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    last_status_at = models.DateTimeField(null=True, blank=True)
-    next_poll_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    last_status_at = models.DateTimeField(_("last status at"), null=True, blank=True)
+    next_poll_at = models.DateTimeField(_("next poll at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("courier booking")
+        verbose_name_plural = _("courier bookings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(window_start__lt=F("window_end")), name="courier_window_starts_first"
@@ -274,17 +320,25 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
 class CourierEvent(models.Model):
     """Each webhook event once: the unique (provider, event_id) makes a repeat a no-op."""
 
-    provider = models.CharField(max_length=16)
-    event_id = models.CharField(max_length=100)
+    provider = models.CharField(_("provider"), max_length=16)
+    event_id = models.CharField(_("event id"), max_length=100)
     booking = models.ForeignKey(
-        CourierBooking, null=True, on_delete=models.PROTECT, related_name="events"
+        CourierBooking,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("booking"),
     )
-    status = models.CharField(max_length=16)
-    occurred_at = models.DateTimeField()
-    received_at = models.DateTimeField(auto_now_add=True)
-    applied = models.BooleanField(default=False, help_text="false when it arrived out of order")
+    status = models.CharField(_("status"), max_length=16)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    applied = models.BooleanField(
+        _("applied"), default=False, help_text=_("false when it arrived out of order")
+    )
 
     class Meta:
+        verbose_name = _("courier event")
+        verbose_name_plural = _("courier events")
         ordering = ["occurred_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="courier_event_once"),
@@ -295,14 +349,18 @@ class CourierEvent(models.Model):
 
 
 class SandboxCourierPickup(models.Model):
-    reference = models.CharField(max_length=64, unique=True)
-    provider_booking_id = models.CharField(max_length=32, unique=True)
-    tracking_number = models.CharField(max_length=32)
-    pickup_date = models.DateField()
-    window_start = models.TimeField()
-    window_end = models.TimeField()
-    status = models.CharField(max_length=16, default="booked")
-    created_at = models.DateTimeField(auto_now_add=True)
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    provider_booking_id = models.CharField(_("provider booking ID"), max_length=32, unique=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=32)
+    pickup_date = models.DateField(_("pickup date"))
+    window_start = models.TimeField(_("window start"))
+    window_end = models.TimeField(_("window end"))
+    status = models.CharField(_("status"), max_length=16, default="booked")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sandbox courier pickup")
+        verbose_name_plural = _("sandbox courier pickups")
 
     def __str__(self) -> str:
         return f"{self.provider_booking_id} for {self.reference} ({self.status})"
@@ -311,8 +369,12 @@ class SandboxCourierPickup(models.Model):
 class SandboxCourierCall(models.Model):
     """One row per book_pickup call, so failures can be injected for the first N calls."""
 
-    reference = models.CharField(max_length=64)
-    at = models.DateTimeField(auto_now_add=True)
+    reference = models.CharField(_("reference"), max_length=64)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sandbox courier call")
+        verbose_name_plural = _("sandbox courier calls")
 
     def __str__(self) -> str:
         return f"call for {self.reference} at {self.at}"

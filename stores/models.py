@@ -3,29 +3,34 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Store(models.Model):
-    code = models.CharField(max_length=12, unique=True, help_text="e.g. PAS-01")
-    name = models.CharField(max_length=120)
-    street = models.CharField(max_length=120)
-    postcode = models.CharField(max_length=10)
-    city = models.CharField(max_length=80)
-    country = models.CharField(max_length=2, default="DE")
-    phone = models.CharField(max_length=20, blank=True)
-    email = models.EmailField(blank=True)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    timezone = models.CharField(max_length=40, default="Europe/Berlin")
-    click_and_collect_enabled = models.BooleanField(default=True)
-    curbside_enabled = models.BooleanField(default=False)
-    pickup_hold_days = models.PositiveSmallIntegerField(default=7)
+    code = models.CharField(_("code"), max_length=12, unique=True, help_text=_("e.g. PAS-01"))
+    name = models.CharField(_("name"), max_length=120)
+    street = models.CharField(_("street"), max_length=120)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("city"), max_length=80)
+    country = models.CharField(_("country"), max_length=2, default="DE")
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    timezone = models.CharField(_("time zone"), max_length=40, default="Europe/Berlin")
+    click_and_collect_enabled = models.BooleanField(_("click and collect enabled"), default=True)
+    curbside_enabled = models.BooleanField(_("curbside enabled"), default=False)
+    pickup_hold_days = models.PositiveSmallIntegerField(_("pickup hold days"), default=7)
     pickup_slot_capacity = models.PositiveSmallIntegerField(
-        default=20, help_text="orders that can be collected per one-hour slot"
+        _("pickup slot capacity"),
+        default=20,
+        help_text=_("orders that can be collected per one-hour slot"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -47,20 +52,24 @@ class OpeningHours(models.Model):
     """Regular weekly hours; a weekday without a row is a closed day."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    opens = models.TimeField()
-    closes = models.TimeField()
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("store")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
 
     class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
         ordering = ["store", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["store", "weekday"], name="opening_hours_one_per_day"),
@@ -77,11 +86,15 @@ class OpeningHours(models.Model):
 class StoreClosure(models.Model):
     """A day the store is closed although its weekly hours say open (holidays, stock-taking)."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="closures")
-    date = models.DateField()
-    reason = models.CharField(max_length=120, blank=True)
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="closures", verbose_name=_("store")
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
 
     class Meta:
+        verbose_name = _("store closure")
+        verbose_name_plural = _("store closures")
         ordering = ["store", "date"]
         constraints = [
             models.UniqueConstraint(fields=["store", "date"], name="store_closure_one_per_day"),
@@ -93,16 +106,23 @@ class StoreClosure(models.Model):
 
 class StaffMembership(models.Model):
     class Role(models.TextChoices):
-        CLERK = "clerk", "Clerk"
-        MANAGER = "manager", "Manager"
+        CLERK = "clerk", _("Clerk")
+        MANAGER = "manager", _("Manager")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="store_memberships",
+        verbose_name=_("user"),
     )
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLERK)
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("store")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CLERK)
 
     class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "store"], name="membership_one_per_store"),
         ]
