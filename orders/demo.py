@@ -1,11 +1,13 @@
 """Demo orders: a day at the counter in Passau, Munich and Berlin, every one made through the
 same services the shop and the console use, so stock, ledger, history and outbox all agree."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from inventory.models import StockLevel
 from orders import selectors, services
@@ -21,13 +23,16 @@ NAMES = (
     "Thomas Becker", "Petra Hoffmann", "Stefan Schäfer", "Andrea Koch", "Michael Richter",
     "Claudia Klein", "Frank Wolf", "Ursula Schröder", "Klaus Neumann", "Birgit Schwarz",
 )  # fmt: skip
-# How many orders end the demo day in each state, per store.
+# How many orders end the demo day in each state, per store, and how long ago they came in:
+# an order waiting at the counter for most of its hold is "overdue", one past it has expired.
 PLAN = (
-    ("reserved", 3),
-    ("picking", 2),
-    ("ready_for_pickup", 2),
-    ("collected", 3),
-    ("cancelled", 1),
+    ("reserved", 3, datetime.timedelta(0)),
+    ("picking", 2, datetime.timedelta(0)),
+    ("ready_for_pickup", 2, datetime.timedelta(0)),
+    ("ready_for_pickup", 1, datetime.timedelta(days=6, hours=12)),
+    ("expired", 1, datetime.timedelta(days=8)),
+    ("collected", 3, datetime.timedelta(0)),
+    ("cancelled", 1, datetime.timedelta(0)),
 )
 
 
@@ -57,17 +62,19 @@ def _skus_in_stock(store_code: str, count: int) -> list[str]:
     )
 
 
-def _advance(order: Order, target: str, clerk) -> Order:
+def _advance(order: Order, target: str, clerk, at: datetime.datetime) -> Order:
     if target == "cancelled":
         return services.order_cancel(order=order, by=None, reason="changed my mind")
     if target == "reserved":
         return order
-    order = services.order_start_picking(order=order, by=clerk)
+    order = services.order_start_picking(order=order, by=clerk, now=at)
     if target == "picking":
         return order
-    order = services.order_mark_ready(order=order, by=clerk)
+    order = services.order_mark_ready(order=order, by=clerk, now=at)
     if target == "ready_for_pickup":
         return order
+    if target == "expired":
+        return services.order_expire(order_id=order.pk, now=timezone.now())
     code = selectors.order_pickup_code_for_shopper(order=order)
     return services.order_hand_over(order=order, by=clerk, pickup_code=code)
 
@@ -86,9 +93,10 @@ def demo_orders_seed(*, report: Report) -> None:
             skus = _skus_in_stock(store_code, 12)
             if not skus:
                 continue
-            for target, count in PLAN:
+            for target, count, ago in PLAN:
                 for _ in range(count):
                     shopper = next(shoppers)
+                    at = timezone.now() - ago
                     order = services.order_place(
                         customer=services.CustomerInput(
                             email=shopper.email, name=shopper.name, phone=shopper.phone
@@ -101,8 +109,9 @@ def demo_orders_seed(*, report: Report) -> None:
                         payment_method="pay_in_store" if placed % 3 else "card",
                         channel="app" if placed % 4 == 1 else "web",
                         campaign=CAMPAIGNS[placed % len(CAMPAIGNS)],
+                        now=at,
                     ).order
-                    _advance(order, target, clerk)
+                    _advance(order, target, clerk, at)
                     placed += 1
         placed += _sourcing_order(next(shoppers))
     report(f"orders: {placed} demo orders at {', '.join(DEMO_STORES)}")

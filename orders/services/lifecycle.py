@@ -100,9 +100,9 @@ def _cancel_locked(order: Order, by: User | None, reason: str, now) -> Order:
 
 
 @transaction.atomic
-def order_start_picking(*, order: Order, by: User) -> Order:
+def order_start_picking(*, order: Order, by: User, now: datetime.datetime | None = None) -> Order:
     """reserved → picking; locks the order; queues nothing."""
-    now = timezone.now()
+    now = now or timezone.now()
     order = order_lock(order.pk)
     ensure_transition(order, "start_picking", by)
     order.start_picking(now=now)
@@ -195,10 +195,10 @@ def order_report_shortage(*, order: Order, by: User, shortages: Sequence[LineInp
 
 
 @transaction.atomic
-def order_mark_ready(*, order: Order, by: User) -> Order:
+def order_mark_ready(*, order: Order, by: User, now: datetime.datetime | None = None) -> Order:
     """picking → ready_for_pickup; locks the order; issues the pickup code (a new salt and
     version, nothing stored in plain text); queues the ready message."""
-    now = timezone.now()
+    now = now or timezone.now()
     order = order_lock(order.pk)
     ensure_transition(order, "mark_ready", by)
     hold_until = now + datetime.timedelta(days=order.pickup_store.pickup_hold_days)

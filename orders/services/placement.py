@@ -236,11 +236,12 @@ def order_place(
     campaign: str = "",
     actor: User | None = None,
     kind: str = Order.Kind.STANDARD,
+    now: datetime.datetime | None = None,
 ) -> PlacedOrder:
     """→ placed → reserved (in stock at the pickup store) or → sourcing (allow_transfer); locks the
     customer row, then the pickup store's stock rows; queues the confirmation and, for card, the
     payment authorization. Raises before writing anything on bad input or missing stock."""
-    now = timezone.now()
+    now = now or timezone.now()
     customer = _customer_clean(customer)
     if payment_method not in Order.PaymentMethod.values:
         raise _invalid("payment_method", "Choose card or pay_in_store.")

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from inventory.services import stock_drift_list
 from orders.models import Order
@@ -17,12 +20,27 @@ def test_seed_demo_fills_passau_and_two_more_stores_with_a_day_of_orders_in_ever
         "reserved",
         "picking",
         "ready_for_pickup",
+        "expired",
         "collected",
         "cancelled",
     }
     for code in ("MUC-01", "BER-01"):
-        assert Order.objects.filter(pickup_store__code=code).count() == 11
+        assert Order.objects.filter(pickup_store__code=code).count() == 13
     assert stock_drift_list() == []
+
+
+def test_seed_demo_leaves_one_ready_order_per_store_within_a_day_of_its_hold_ending():
+    call_command("seed_demo")
+    soon = timezone.now() + datetime.timedelta(days=1)
+
+    overdue = Order.objects.filter(state="ready_for_pickup", hold_until__lte=soon)
+
+    assert sorted(overdue.values_list("pickup_store__code", flat=True)) == [
+        "BER-01",
+        "MUC-01",
+        "PAS-01",
+    ]
+    assert all(order.ready_at <= order.hold_until for order in overdue)
 
 
 def test_seed_demo_opens_one_exchange_with_a_replacement_and_a_courier_request():
