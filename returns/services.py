@@ -134,6 +134,17 @@ def _collection_clean(collection: CollectionInput, now: datetime.datetime) -> No
         )
 
 
+def _quantity_checked(quantity: object, index: int) -> int:
+    """A line's quantity: a whole number from 1 to MAX_LINE_QUANTITY, else the line's error."""
+    whole = isinstance(quantity, int) and not isinstance(quantity, bool)
+    if not (whole and 1 <= quantity <= MAX_LINE_QUANTITY):
+        raise InvalidReturnInput(
+            "Quantities are whole numbers from 1 to 99.",
+            fields={f"lines[{index}].quantity": ["Must be between 1 and 99."]},
+        )
+    return quantity
+
+
 def _lines_returnable(
     order: Order, lines: Sequence[ReturnLineInput]
 ) -> list[tuple[OrderLine, int]]:
@@ -143,16 +154,7 @@ def _lines_returnable(
         raise InvalidReturnInput("Name at least one line.", fields={"lines": ["Required."]})
     wanted: dict[str, int] = {}
     for index, line in enumerate(lines):
-        quantity = line.quantity
-        if (
-            isinstance(quantity, bool)
-            or not isinstance(quantity, int)
-            or not 1 <= quantity <= MAX_LINE_QUANTITY
-        ):
-            raise InvalidReturnInput(
-                "Quantities are whole numbers from 1 to 99.",
-                fields={f"lines[{index}].quantity": ["Must be between 1 and 99."]},
-            )
+        quantity = _quantity_checked(line.quantity, index)
         sku = (line.sku or "").strip()
         wanted[sku] = wanted.get(sku, 0) + quantity
     order_lines = {
@@ -696,16 +698,7 @@ def return_receive(
                 "Condition is resellable or defective.",
                 fields={f"lines[{index}].condition": ["Choose resellable or defective."]},
             )
-        quantity = line.quantity
-        if (
-            isinstance(quantity, bool)
-            or not isinstance(quantity, int)
-            or not 1 <= quantity <= MAX_LINE_QUANTITY
-        ):
-            raise InvalidReturnInput(
-                "Quantities are whole numbers from 1 to 99.",
-                fields={f"lines[{index}].quantity": ["Must be between 1 and 99."]},
-            )
+        quantity = _quantity_checked(line.quantity, index)
         if line.sku in received:
             raise InvalidReturnInput(
                 "Each SKU once.", fields={f"lines[{index}].sku": ["Named twice."]}
