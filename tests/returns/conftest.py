@@ -7,13 +7,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from inventory.services import stock_receive
-from orders import selectors as order_selectors
-from orders import services as order_services
 from returns.services import CollectionInput, ReturnLineInput, exchange_open
 from stores.roles import HOTLINE_AGENTS_GROUP
+from tests.hotline.scenario import order_collect, store_open_all_day
 from tests.inventory.factories import ProductFactory
 from tests.stores.factories import (
-    OpeningHoursFactory,
     StaffMembershipFactory,
     StoreFactory,
     UserFactory,
@@ -22,12 +20,7 @@ from tests.stores.factories import (
 
 @pytest.fixture
 def passau():
-    store = StoreFactory(code="PAS-01", name="Passau Mitte")
-    for weekday in range(7):
-        OpeningHoursFactory(
-            store=store, weekday=weekday, opens=datetime.time(0, 0), closes=datetime.time(23, 59)
-        )
-    return store
+    return store_open_all_day(code="PAS-01", name="Passau Mitte")
 
 
 @pytest.fixture
@@ -62,28 +55,9 @@ def agent():
     return user
 
 
-def order_collect(
-    *, store, product, clerk, quantity: int = 1, email: str = "erika.mueller@example.com"
-):
-    """Places a web order and runs it through the counter to collected, as the store would."""
-    placed = order_services.order_place(
-        customer=order_services.CustomerInput(
-            email=email, name="Erika Müller", phone="+4985112345", language="de"
-        ),
-        pickup_store_code=store.code,
-        lines=[order_services.LineInput(sku=product.sku, quantity=quantity)],
-        payment_method="pay_in_store",
-        campaign="newsletter-2026-11",
-    )
-    order = order_services.order_start_picking(order=placed.order, by=clerk)
-    order = order_services.order_mark_ready(order=order, by=clerk)
-    code = order_selectors.order_pickup_code_for_shopper(order=order)
-    return order_services.order_hand_over(order=order, by=clerk, pickup_code=code)
-
-
 @pytest.fixture
 def collected_order(passau, drill, clerk):
-    return order_collect(store=passau, product=drill, clerk=clerk)
+    return order_collect(store=passau, products=[drill], clerk=clerk)
 
 
 @pytest.fixture

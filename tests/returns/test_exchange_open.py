@@ -12,7 +12,7 @@ from returns.exceptions import (
 )
 from returns.models import CourierBooking, ReturnCase, ReturnLine
 from returns.services import CollectionInput, ReturnLineInput, exchange_open
-from tests.returns.conftest import order_collect
+from tests.hotline.scenario import order_collect
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_a_line_already_returned_cannot_be_returned_again(collected_order, agent
 def test_two_units_can_come_back_in_two_cases_but_not_a_third(
     passau, drill, clerk, agent, tomorrow
 ):
-    order = order_collect(store=passau, product=drill, clerk=clerk, quantity=2)
+    order = order_collect(store=passau, products=[drill], clerk=clerk, quantity=2)
     open_exchange(order, agent, tomorrow)
     open_exchange(order, agent, tomorrow)
 

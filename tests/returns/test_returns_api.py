@@ -357,15 +357,15 @@ def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_four(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.returns.conftest import order_collect
+    from tests.hotline.scenario import order_collect
 
-    first = order_collect(store=passau, product=drill, clerk=clerk)
+    first = order_collect(store=passau, products=[drill], clerk=clerk)
     post_exchange(agent, exchange_body(first, tomorrow))
     client = client_for(agent)
     with CaptureQueriesContext(connection) as one_order:
         client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
     for _ in range(3):
-        order_collect(store=passau, product=drill, clerk=clerk)
+        order_collect(store=passau, products=[drill], clerk=clerk)
 
     with CaptureQueriesContext(connection) as four_orders:
         client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
