@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "api",
     "shop",
     "console",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,10 @@ earlier, the customer's order limit, stock gone at the store) land next to the r
 
 import pytest
 
+from console.hotline.forms import ExchangeForm
+from console.hotline.selectors import order_lines_returnable
 from orders.exceptions import InsufficientStock, OrderLimitReached, UnknownStore
 from returns.exceptions import InvalidCollectionWindow, InvalidReturnInput, ReturnExceedsCollected
-from returns.hotline.forms import ExchangeForm
-from returns.hotline.selectors import order_lines_returnable
 
 pytestmark = pytest.mark.django_db
 

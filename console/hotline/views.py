@@ -16,9 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.exceptions import DomainError, NotFound
-from orders.models import Order
-from returns.hotline.forms import ExchangeForm, SearchForm
-from returns.hotline.selectors import (
+from console.hotline.forms import ExchangeForm, SearchForm
+from console.hotline.selectors import (
     ReturnableLine,
     collection_address_last,
     customer_order_list,
@@ -27,7 +26,8 @@ from returns.hotline.selectors import (
     order_lines_returnable,
     replacement_store_list,
 )
-from returns.hotline.timeline import CHANNELS, REASONS, timeline_rows
+from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
+from orders.models import Order
 from returns.selectors import (
     SEARCH_LIMIT,
     customer_get,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.exceptions import DomainError
-from returns.hotline.selectors import ReturnableLine
-from returns.hotline.timeline import REASONS
+from console.hotline.selectors import ReturnableLine
+from console.hotline.timeline import REASONS
 from returns.services import CollectionInput, ReturnLineInput
 
 DEFAULT_WINDOW = (datetime.time(8, 0), datetime.time(12, 0))

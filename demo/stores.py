@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from stores import demo_data
+from demo import store_data
 from stores.models import OpeningHours, StaffMembership, Store, StoreClosure
 from stores.roles import HOTLINE_AGENTS_GROUP
 
@@ -70,17 +70,17 @@ def demo_stores_seed(*, report: Report) -> list[Store]:
                 timezone="Europe/Berlin",
                 curbside_enabled=store.code in {"PAS-01", "MUC-01", "BER-01"},
             )
-            for store in demo_data.STORES
+            for store in store_data.STORES
             if store.code not in existing
         ]
     )
-    stores = list(Store.objects.filter(code__in=[store.code for store in demo_data.STORES]))
+    stores = list(Store.objects.filter(code__in=[store.code for store in store_data.STORES]))
     # The unique constraints make these no-ops for days a store already has.
     OpeningHours.objects.bulk_create(
         [
             OpeningHours(store=store, weekday=weekday, opens=opens, closes=closes)
             for store in stores
-            for weekday, opens, closes in demo_data.WEEKLY_HOURS
+            for weekday, opens, closes in store_data.WEEKLY_HOURS
         ],
         ignore_conflicts=True,
     )
@@ -88,7 +88,7 @@ def demo_stores_seed(*, report: Report) -> list[Store]:
         [
             StoreClosure(store=store, date=date, reason=reason)
             for store in stores
-            for date, reason in demo_data.CLOSED_DAYS
+            for date, reason in store_data.CLOSED_DAYS
         ],
         ignore_conflicts=True,
     )
@@ -104,21 +104,21 @@ def demo_staff_seed(*, password: str, report: Report) -> None:
     encoded = make_password(password)
     stores = {
         store.code: store
-        for store in Store.objects.filter(code__in=[s.code for s in demo_data.STORES])
+        for store in Store.objects.filter(code__in=[s.code for s in store_data.STORES])
     }
     wanted = {
-        demo_data.clerk_username(store.code): (
+        store_data.clerk_username(store.code): (
             store.code,
             StaffMembership.Role.CLERK,
             store.clerk_name,
         )
-        for store in demo_data.STORES
+        for store in store_data.STORES
         if store.code in stores
     }
-    wanted[demo_data.manager_username(demo_data.MANAGED_STORE)] = (
-        demo_data.MANAGED_STORE,
+    wanted[store_data.manager_username(store_data.MANAGED_STORE)] = (
+        store_data.MANAGED_STORE,
         StaffMembership.Role.MANAGER,
-        demo_data.MANAGER_NAME,
+        store_data.MANAGER_NAME,
     )
     existing = set(
         user_model.objects.filter(username__in=wanted).values_list("username", flat=True)

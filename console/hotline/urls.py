@@ -1,6 +1,6 @@
 from django.urls import path
 
-from returns.hotline import views
+from console.hotline import views
 
 app_name = "hotline"
 

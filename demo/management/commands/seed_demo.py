@@ -4,10 +4,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from inventory.demo import demo_products_seed, demo_stock_seed
-from orders.demo import demo_orders_seed
-from returns.demo import demo_exchange_seed
-from stores.demo import demo_staff_seed, demo_stores_seed, demo_users_seed
+from demo.inventory import demo_products_seed, demo_stock_seed
+from demo.orders import demo_orders_seed
+from demo.returns import demo_exchange_seed
+from demo.stores import demo_staff_seed, demo_stores_seed, demo_users_seed
 
 
 class Command(BaseCommand):
