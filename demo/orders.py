@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from customers.models import Customer
 from inventory.models import StockLevel
 from orders import selectors, services
-from orders.models import Customer, Order
+from orders.models import Order
 
 Report = Callable[[str], None]
 

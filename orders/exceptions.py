@@ -114,14 +114,3 @@ class TransferNotReceived(OrderError):
     code = "transfer_not_received"
     status = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The transfer for this order has not arrived yet."
-
-
-class PaymentNotRefundable(OrderError):
-    code = "payment_not_refundable"
-    status = status.HTTP_409_CONFLICT
-    default_detail = "This order has no captured card payment left to refund."
-
-
-class InvalidAmount(InvalidInput):
-    code = "invalid_amount"
-    default_detail = "The amount must be positive and at most what is left to refund."

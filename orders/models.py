@@ -1,84 +1,28 @@
-"""Customers, orders and their lines, the state machine, payments and the outboxes.
+"""Orders and their lines, the state machine and its audit rows.
 
 Rows here change only through orders.services. Transitions set fields on their own row from values
-the service passes in; everything that leaves the database is recorded as an outbox row in the
-same transaction and done by a Celery task after commit.
+the service passes in; everything that leaves the database (messages, payment calls) is recorded
+as an outbox row of its own app in the same transaction and done by a Celery task after commit.
 """
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from customers.models import Customer
 from inventory.models import Product, Transfer
 from stores.models import Store
-from stores.roles import user_is_agent, user_store_ids
+from stores.roles import user_is_agent, user_works_at
 
-E164 = RegexValidator(r"^\+[1-9][0-9]{6,14}$", _("Enter the phone number as +49… (E.164)."))
 PICKUP_CODE_MAX_ATTEMPTS = 5
-
-
-class Language(models.TextChoices):
-    GERMAN = "de", _("Deutsch")
-    ENGLISH = "en", _("English")
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-
-
-class Customer(models.Model):
-    """One customer however they reach us; the e-mail address is the key, in any letter case."""
-
-    email = models.EmailField(_("e-mail"), max_length=254)
-    name = models.CharField(_("name"), max_length=120)
-    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[E164])
-    language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.GERMAN
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="customer",
-        verbose_name=_("user"),
-    )
-    # Consent per channel covers promotional messages only; transactional ones always go.
-    email_promotions_consent = models.BooleanField(_("e-mail promotions consent"), default=False)
-    sms_promotions_consent = models.BooleanField(_("SMS promotions consent"), default=False)
-    preferred_channel = models.CharField(
-        _("preferred channel"), max_length=5, choices=Channel.choices, default="email"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("customer")
-        verbose_name_plural = _("customers")
-        ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="customer_email_unique_ci"),
-            models.CheckConstraint(
-                condition=Q(preferred_channel="email") | ~Q(phone=""),
-                name="customer_sms_needs_phone",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
 
 
 def staff_of_pickup_store(order: "Order", user) -> bool:
     """Permission of the store's own transitions: a clerk or manager of the pickup store, or an
     administrator."""
-    if not (user and user.is_authenticated):
-        return False
-    return bool(user.is_superuser) or order.pickup_store_id in user_store_ids(user)
+    return user is not None and user_works_at(user, order.pickup_store_id)
 
 
 def shopper_staff_or_agent(order: "Order", user) -> bool:
@@ -418,164 +362,3 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.source or '-'} -> {self.target} ({self.transition})"
-
-
-class Payment(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", _("Authorization pending")
-        AUTHORIZED = "authorized", _("Authorized")
-        DECLINED = "declined", _("Declined")
-        CAPTURED = "captured", _("Captured")
-        VOIDED = "voided", _("Voided")
-        REFUNDED = "refunded", _("Refunded")
-
-    order = models.OneToOneField(
-        Order, on_delete=models.PROTECT, related_name="payment", verbose_name=_("order")
-    )
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.PENDING
-    )
-    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
-    amount_captured = models.DecimalField(
-        _("amount captured"), max_digits=10, decimal_places=2, default=0
-    )
-    amount_refunded = models.DecimalField(
-        _("amount refunded"), max_digits=10, decimal_places=2, default=0
-    )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    gateway = models.CharField(_("gateway"), max_length=40)
-    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
-    decline_reason = models.CharField(_("decline reason"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(amount_captured__gte=0, amount_captured__lte=F("amount")),
-                name="payment_captured_within_amount",
-            ),
-            models.CheckConstraint(
-                condition=Q(amount_refunded__gte=0, amount_refunded__lte=F("amount_captured")),
-                name="payment_refunded_within_captured",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.state})"
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class Notification(models.Model):
-    """Outbox row of one message to one customer; the send task renders and sends it."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SUPPRESSED = "suppressed", _("Suppressed")
-
-    order = models.ForeignKey(
-        Order,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("order"),
-    )
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("customer")
-    )
-    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
-    template = models.CharField(_("template"), max_length=40)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    promotional = models.BooleanField(_("promotional"), default=False)
-    # Never secrets: the pickup code and the access token are derived again at send time.
-    context = models.JSONField(_("context"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    provider_id = models.CharField(_("provider ID"), max_length=200, blank=True)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
-    # A sender holds the row until then; a crashed sender's row is taken again after it.
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(attempts__gte=0), name="notification_attempts_not_negative"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="queued"),
-                name="notification_queued_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.template} {self.channel} to {self.customer_id} ({self.status})"
-
-
-class SideEffect(models.Model):
-    """Outbox row of any other call to the outside world (payment authorize/capture/void)."""
-
-    class Kind(models.TextChoices):
-        PAYMENT_AUTHORIZE = "payment_authorize", _("Authorize payment")
-        PAYMENT_CAPTURE = "payment_capture", _("Capture payment")
-        PAYMENT_VOID = "payment_void", _("Void payment")
-        PAYMENT_REFUND = "payment_refund", _("Refund payment")
-
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="side_effects", verbose_name=_("order")
-    )
-    # Arguments of the call that the order does not hold, e.g. a refund's amount.
-    payload = models.JSONField(_("payload"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("side effect")
-        verbose_name_plural = _("side effects")
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(attempts__gte=0), name="side_effect_attempts_not_negative"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="side_effect_pending_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.order_id} ({self.status})"

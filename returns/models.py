@@ -10,8 +10,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from customers.models import Customer
 from inventory.models import Product
-from orders.models import Customer, Order, OrderLine
+from orders.models import Order, OrderLine
 from stores.models import Store
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from config.exceptions import NotFound
-from orders.models import Customer, Order, OrderTransition
+from customers.models import Customer
+from orders.models import Order, OrderTransition
 from returns.exceptions import ReturnCaseNotFound
 from returns.models import CourierBooking, ReturnCase
 from stores.roles import user_is_agent, user_store_ids

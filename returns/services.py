@@ -20,15 +20,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from customers.services import CustomerInput
 from inventory.services import stock_return
+from messaging.services import notification_queue
 from orders.models import Order, OrderLine
-from orders.services import (
-    CustomerInput,
-    LineInput,
-    notification_queue,
-    order_place,
-    payment_refund,
-)
+from orders.services import LineInput, order_place
+from payments.services import payment_refund
 from returns.couriers import (
     CourierRejected,
     CourierUnavailable,

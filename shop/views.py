@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import DomainError
+from customers.services import CustomerInput
 from inventory.exceptions import UnknownProduct
 from inventory.models import Product, StockLevel
 from inventory.selectors import (
@@ -33,7 +34,7 @@ from orders.selectors import (
     order_get_for_shopper,
     order_pickup_code_for_shopper,
 )
-from orders.services import CustomerInput, LineInput, order_cancel, order_place
+from orders.services import LineInput, order_cancel, order_place
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
 from stores.models import Store, StoreClosure
 from stores.selectors import store_list_for_click_and_collect

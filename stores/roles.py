@@ -25,6 +25,14 @@ def user_store_ids(user: User) -> set[int]:
     return set(StaffMembership.objects.filter(user=user).values_list("store_id", flat=True))
 
 
+def user_works_at(user: User, store_id: int) -> bool:
+    """Staff of this store (clerk or manager), or an administrator: the one definition of
+    "works at this store"."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or store_id in user_store_ids(user)
+
+
 def user_is_manager_of(user: User, store_id: int) -> bool:
     if not user.is_authenticated:
         return False

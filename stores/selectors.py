@@ -18,8 +18,9 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
 from django.db.models import QuerySet
 
-from config.exceptions import InvalidInput
+from config.exceptions import InvalidInput, NotFound
 from stores.models import OpeningHours, Store, StoreClosure
+from stores.roles import User, user_is_agent, user_works_at
 
 EARTH_RADIUS_KM = 6371.0088
 EARTH_CIRCUMFERENCE_KM = 40_075
@@ -344,3 +345,23 @@ def store_ready_by(
     _require_aware(now, "now")
     schedule = store_schedule(store=store, today=now.astimezone(datetime.UTC).date())
     return ready_by_from_schedule(schedule, now=now, via_transfer=via_transfer)
+
+
+def store_get_for_staff(*, code: str, user: User) -> Store:
+    """The store with this code when the user works there; NotFound for any other store, so a
+    caller cannot tell a store they may not see from one that does not exist."""
+    store = Store.objects.filter(code=code).first()
+    if store is None or not user_works_at(user, store.pk):
+        raise NotFound("No such store among yours.")
+    return store
+
+
+def store_get_for_reader(*, code: str, user: User) -> Store:
+    """The store with this code when the user may read its orders: agents any store, staff their
+    own; NotFound otherwise."""
+    if user_is_agent(user):
+        store = Store.objects.filter(code=code).first()
+        if store is None:
+            raise NotFound("No such store.")
+        return store
+    return store_get_for_staff(code=code, user=user)

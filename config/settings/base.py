@@ -19,8 +19,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "outbox",
     "stores",
     "inventory",
+    "customers",
+    "messaging",
+    "payments",
     "orders",
     "returns",
     "api",
@@ -220,8 +224,8 @@ CELERY_BEAT_SCHEDULE["inventory-reconcile"] = {
 # --- Orders -----------------------------------------------------------------------------------
 # Where the shopper's order page lives; messages link to it with the order's secret token.
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://localhost:8000")
-PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="orders.payments.SandboxGateway")
-SMS_BACKEND = env.str("SMS_BACKEND", default="orders.sms.SandboxSmsBackend")
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.SandboxGateway")
+SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.sms.SandboxSmsBackend")
 # Limits against hoarding: open orders and units in open orders per customer.
 ORDER_MAX_OPEN_PER_CUSTOMER = env.int("ORDER_MAX_OPEN_PER_CUSTOMER", default=5)
 ORDER_MAX_UNITS_PER_CUSTOMER = env.int("ORDER_MAX_UNITS_PER_CUSTOMER", default=50)
@@ -231,10 +235,13 @@ ORDER_SOURCING_GIVE_UP_HOURS = env.int("ORDER_SOURCING_GIVE_UP_HOURS", default=4
 # Outbox rows still pending this long after they were due are enqueued again by the relay.
 OUTBOX_RELAY_GRACE_SECONDS = env.int("OUTBOX_RELAY_GRACE_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Retry policy of every outbox row: exponential backoff with jitter from the base, capped.
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=15.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=600.0)
 PROMOTIONS_MAX_PER_WEEK = env.int("PROMOTIONS_MAX_PER_WEEK", default=2)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "orders-outbox-relay": {"task": "orders.tasks.outbox_relay_task", "schedule": 60.0},
+        "outbox-relay": {"task": "outbox.tasks.outbox_relay_task", "schedule": 60.0},
         "orders-source-due": {"task": "orders.tasks.order_source_due_task", "schedule": 60.0},
         "orders-remind-due": {"task": "orders.tasks.order_remind_due_task", "schedule": 300.0},
         "orders-expire-due": {"task": "orders.tasks.order_expire_due_task", "schedule": 300.0},

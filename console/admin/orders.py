@@ -18,7 +18,9 @@ from console.errors import domain_error_message
 from console.forms import CancelForm, HandOverForm, ShortageForm
 from console.labels import ORDER_ACTIONS, ORDER_EVENTS, ORDER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
-from orders.models import Customer, Notification, Order, OrderLine, OrderTransition, Payment
+from customers.models import Customer
+from messaging.models import Notification
+from orders.models import Order, OrderLine, OrderTransition
 from orders.selectors import order_available_actions
 from orders.services import (
     LineInput,
@@ -28,6 +30,7 @@ from orders.services import (
     order_report_shortage,
     order_start_picking,
 )
+from payments.models import Payment
 from stores.roles import user_is_manager_of
 
 DIRECT_ACTIONS = {"start_picking": order_start_picking, "mark_ready": order_mark_ready}

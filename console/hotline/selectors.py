@@ -9,9 +9,10 @@ from django.db.models import Prefetch, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from customers.models import Customer
 from inventory.models import StockLevel
 from inventory.selectors import availability_for_lines
-from orders.models import Customer, Order, OrderLine
+from orders.models import Order, OrderLine
 from returns.models import CourierBooking, ReturnCase, ReturnLine
 from stores.models import Store
 from stores.selectors import store_ready_by

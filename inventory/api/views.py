@@ -5,7 +5,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import schema, throttling
-from api.access import store_get_for_staff
 from api.fields import page
 from api.idempotency import idempotent
 from api.views import ApiView
@@ -22,6 +21,7 @@ from inventory.api.serializers import (
     StockQuerySerializer,
     StoreAvailabilitySerializer,
 )
+from stores.selectors import store_get_for_staff
 
 
 class ProductListView(ApiView):

@@ -10,7 +10,8 @@ from api.fields import (
     StrictIntegerField,
     page_serializer,
 )
-from orders.models import Language, Order, OrderLine
+from customers.models import Language
+from orders.models import Order, OrderLine
 
 MAX_LINES = 50
 MAX_QUANTITY = 99

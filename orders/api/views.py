@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import schema, throttling
-from api.access import store_get_for_reader
 from api.fields import page
 from api.idempotency import idempotent
 from api.views import ApiView
@@ -29,6 +28,7 @@ from orders.api.serializers import (
     ShortageInputSerializer,
 )
 from orders.models import Order
+from stores.selectors import store_get_for_reader
 
 ORDER_TOKEN_HEADER = "X-Order-Token"
 

@@ -1,5 +1,6 @@
 """Every write of the orders app. Views, admin actions and tasks call these, nothing else."""
 
+from customers.services import CustomerInput
 from orders.services.common import ensure_transition, order_lock
 from orders.services.due import orders_expire_due, orders_remind_due, orders_source_due
 from orders.services.lifecycle import (
@@ -13,32 +14,13 @@ from orders.services.lifecycle import (
     order_source,
     order_start_picking,
 )
-from orders.services.outbox import (
-    TransientDeliveryError,
-    notification_deliver,
-    notification_queue,
-    outbox_relay,
-    side_effect_add,
-    side_effect_perform,
-)
-from orders.services.payments import payment_refund
-from orders.services.placement import (
-    CustomerInput,
-    LineInput,
-    PlacedOrder,
-    customer_upsert,
-    order_place,
-)
+from orders.services.placement import LineInput, PlacedOrder, order_place
 
 __all__ = [
     "CustomerInput",
     "LineInput",
     "PlacedOrder",
-    "TransientDeliveryError",
-    "customer_upsert",
     "ensure_transition",
-    "notification_deliver",
-    "notification_queue",
     "order_cancel",
     "order_complete_sourcing",
     "order_expire",
@@ -53,8 +35,4 @@ __all__ = [
     "orders_expire_due",
     "orders_remind_due",
     "orders_source_due",
-    "outbox_relay",
-    "payment_refund",
-    "side_effect_add",
-    "side_effect_perform",
 ]

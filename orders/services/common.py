@@ -1,16 +1,10 @@
-"""What every order service does the same way: lock, check the transition, audit, enqueue."""
-
-import logging
-from functools import partial
+"""What every order service does the same way: lock, check the transition, audit."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django_fsm import can_proceed, has_transition_perm
 
 from orders.exceptions import InvalidTransition, OrderNotFound, TransitionNotPermitted
 from orders.models import Order, OrderTransition
-
-logger = logging.getLogger(__name__)
 
 User = AbstractBaseUser
 
@@ -59,21 +53,3 @@ def history_add(
         reason=reason[:200],
         created_at=at,
     )
-
-
-def _enqueue(task_name: str, row_id: int) -> None:
-    from orders import tasks
-
-    try:
-        getattr(tasks, task_name).delay(row_id)
-    except Exception:  # noqa: BLE001 - the broker may be down; the row waits for the relay
-        logger.warning("could not enqueue %s(%s); the outbox relay will", task_name, row_id)
-
-
-def enqueue_after_commit(task_name: str, row_id: int) -> None:
-    """Enqueues the task once the surrounding transaction commits; never when it rolls back.
-
-    `partial` binds the values now (a lambda in a loop would see only the last row), and a
-    broker error is logged, not raised: the row is in the database and the relay sends it.
-    """
-    transaction.on_commit(partial(_enqueue, task_name, row_id))

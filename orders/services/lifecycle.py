@@ -20,6 +20,7 @@ from inventory.services import (
     transfer_cancel,
     transfer_request,
 )
+from messaging.services import notification_queue
 from orders import codes
 from orders.exceptions import (
     HandOverLocked,
@@ -32,10 +33,11 @@ from orders.exceptions import (
     TransferNotReceived,
     WrongPickupCode,
 )
-from orders.models import PICKUP_CODE_MAX_ATTEMPTS, Order, OrderLine, Payment, SideEffect
+from orders.models import PICKUP_CODE_MAX_ATTEMPTS, Order, OrderLine
 from orders.services.common import User, ensure_transition, history_add, order_lock
-from orders.services.outbox import notification_queue, side_effect_add
 from orders.services.placement import LineInput
+from payments.models import Payment, SideEffect
+from payments.services import side_effect_add
 from stores.roles import user_is_manager_of
 from stores.selectors import store_ready_by
 

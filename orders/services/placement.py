@@ -9,14 +9,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from customers.models import E164, Customer, Language
+from customers.services import CustomerInput, customer_upsert
 from inventory import exceptions as inventory_errors
 from inventory.models import Product
 from inventory.selectors import availability_for_lines, product_get_by_sku
 from inventory.services import StockRequest, stock_reserve
+from messaging.services import notification_queue
 from orders import codes
 from orders.exceptions import (
     CurbsideNotAvailable,
@@ -29,23 +32,16 @@ from orders.exceptions import (
     UnknownSku,
     UnknownStore,
 )
-from orders.models import E164, Customer, Language, Order, OrderLine, Payment, SideEffect
+from orders.models import Order, OrderLine
 from orders.services.common import User, history_add
-from orders.services.outbox import notification_queue, side_effect_add
+from payments.models import Payment, SideEffect
+from payments.services import side_effect_add
 from stores.models import Store
 from stores.selectors import store_ready_by
 
 MAX_QUANTITY = 99
 MAX_LINES = 50
 ALTERNATIVES_SHOWN = 3
-
-
-@dataclass(frozen=True)
-class CustomerInput:
-    email: str
-    name: str
-    phone: str = ""
-    language: str = "de"
 
 
 @dataclass(frozen=True)
@@ -151,32 +147,6 @@ def _slot_check(store: Store, slot: datetime.datetime | None, now: datetime.date
     ).count()
     if booked >= store.pickup_slot_capacity:
         raise PickupSlotFull(fields={"pickup_slot": ["Fully booked."]})
-
-
-def customer_upsert(*, customer: CustomerInput) -> Customer:
-    """Creates or updates the customer of this e-mail address (any letter case); locks its row
-    until the caller's transaction ends, so one customer's orders are placed one at a time."""
-    for _ in range(2):
-        existing = Customer.objects.select_for_update().filter(email__iexact=customer.email).first()
-        if existing is not None:
-            existing.name = customer.name
-            existing.language = customer.language
-            if customer.phone:
-                existing.phone = customer.phone
-            existing.save(update_fields=["name", "language", "phone", "updated_at"])
-            return existing
-        try:
-            with transaction.atomic():
-                return Customer.objects.create(
-                    email=customer.email,
-                    name=customer.name,
-                    phone=customer.phone,
-                    language=customer.language,
-                )
-        except IntegrityError:
-            # Another order created this customer a moment ago; take that row.
-            continue
-    raise IntegrityError("customer could not be created or found")
 
 
 def _limits_check(customer: Customer, units: int) -> None:

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from api.fields import StrictCharField, StrictIntegerField
-from orders.models import Customer
+from customers.models import Customer
 from returns.models import CourierBooking, ReturnCase, ReturnLine
 
 MAX_LINES = 50

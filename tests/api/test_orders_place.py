@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from customers.models import Customer
 from inventory.models import Reservation, StockLevel
-from orders.models import Customer, Order
+from orders.models import Order
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreFactory
 

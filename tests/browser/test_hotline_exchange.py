@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from customers.services import CustomerInput
 from inventory.services import stock_receive
-from orders.services import CustomerInput, LineInput, order_cancel, order_place
+from orders.services import LineInput, order_cancel, order_place
 from returns.models import ReturnCase
 from stores.roles import HOTLINE_AGENTS_GROUP
 from tests.hotline.scenario import order_collect, store_open_all_day

@@ -116,7 +116,8 @@ def test_asking_for_more_than_passau_has_shows_the_error_at_the_quantity_and_oth
 def test_a_shopper_cancels_the_order_after_confirming_and_the_drill_is_back_on_sale(
     new_page, screenshot
 ):
-    from orders.services import CustomerInput, LineInput, order_place
+    from customers.services import CustomerInput
+    from orders.services import LineInput, order_place
 
     _drill_in_passau()
     placed = order_place(

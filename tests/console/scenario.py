@@ -5,9 +5,10 @@ import datetime
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from customers.services import CustomerInput
 from inventory.models import StockLevel
 from orders.models import Order
-from orders.services import CustomerInput, LineInput, order_place
+from orders.services import LineInput, order_place
 from returns.models import ReturnCase, ReturnLine
 from stores.models import StaffMembership, Store
 from stores.roles import HOTLINE_AGENTS_GROUP

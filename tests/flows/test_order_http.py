@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from orders.models import Order, Payment
+from orders.models import Order
+from payments.models import Payment
 from tests.support.services import wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

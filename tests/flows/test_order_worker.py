@@ -6,14 +6,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from orders.models import Notification, Order, Payment
+from messaging.models import Notification
+from orders.models import Order
 from orders.selectors import order_pickup_code_for_shopper
-from orders.services import (
-    order_hand_over,
-    order_mark_ready,
-    order_start_picking,
-    outbox_relay,
-)
+from orders.services import order_hand_over, order_mark_ready, order_start_picking
+from outbox.services import outbox_relay
+from payments.models import Payment
 from tests.orders.factories import OrderFactory
 from tests.support.services import wait_until
 

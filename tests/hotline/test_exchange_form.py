@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from customers.services import CustomerInput
 from orders.models import Order
-from orders.services import CustomerInput, LineInput, order_place
+from orders.services import LineInput, order_place
 from returns.models import CourierBooking, ReturnCase
 from tests.hotline.scenario import exchange_of, order_collect
 

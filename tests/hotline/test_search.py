@@ -4,7 +4,7 @@ single hit opens the customer page."""
 import pytest
 from django.urls import reverse
 
-from orders.models import Customer
+from customers.models import Customer
 from returns.services import courier_booking_fail
 from tests.hotline.scenario import exchange_of
 

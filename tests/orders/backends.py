@@ -2,7 +2,7 @@
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from orders.sms import SmsUnavailable
+from messaging.sms import SmsUnavailable
 
 
 class UnreachableEmailBackend(BaseEmailBackend):

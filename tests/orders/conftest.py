@@ -63,7 +63,8 @@ def other_clerk(other_store):
 @pytest.fixture
 def place(store):
     """Places an order through the service with sensible defaults; keyword arguments override."""
-    from orders.services import CustomerInput, LineInput, order_place
+    from customers.services import CustomerInput
+    from orders.services import LineInput, order_place
 
     def _place(**overrides):
         arguments = {

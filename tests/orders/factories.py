@@ -4,8 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from customers.models import Customer
 from orders import codes
-from orders.models import Customer, Order, OrderLine
+from orders.models import Order, OrderLine
 from tests.inventory.factories import ProductFactory
 from tests.stores.factories import StoreFactory
 

@@ -3,10 +3,13 @@ import threading
 import pytest
 from django.db import connection
 
+from customers.services import CustomerInput
 from inventory.models import Reservation, StockLevel
-from orders.models import Notification, Order, SideEffect
+from messaging.models import Notification
+from orders.models import Order
 from orders.selectors import order_pickup_code_for_shopper
-from orders.services import CustomerInput, order_hand_over, order_mark_ready, order_start_picking
+from orders.services import order_hand_over, order_mark_ready, order_start_picking
+from payments.models import SideEffect
 
 pytestmark = pytest.mark.django_db
 

@@ -3,15 +3,17 @@ import datetime
 import pytest
 
 from inventory.models import Reservation
-from orders.models import Notification, Order, Payment, SideEffect
+from messaging.models import Notification
+from orders.models import Order
 from orders.services import (
     order_expire,
     order_mark_ready,
     order_start_picking,
     orders_expire_due,
     orders_remind_due,
-    side_effect_perform,
 )
+from payments.models import Payment, SideEffect
+from payments.services import side_effect_perform
 
 pytestmark = pytest.mark.django_db
 

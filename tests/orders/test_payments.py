@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from inventory.models import StockLevel
-from orders.models import Notification, Order, Payment, SideEffect
-from orders.payments import PaymentDeclined, SandboxGateway
+from messaging.models import Notification
+from orders.models import Order
 from orders.selectors import order_pickup_code_for_shopper
 from orders.services import (
     LineInput,
@@ -12,9 +12,10 @@ from orders.services import (
     order_hand_over,
     order_mark_ready,
     order_start_picking,
-    payment_refund,
-    side_effect_perform,
 )
+from payments.gateways import PaymentDeclined, SandboxGateway
+from payments.models import Payment, SideEffect
+from payments.services import payment_refund, side_effect_perform
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 
 pytestmark = pytest.mark.django_db

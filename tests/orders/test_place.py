@@ -4,12 +4,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from customers.models import Customer
+from customers.services import CustomerInput
 from inventory.models import Reservation, StockLevel
+from messaging.models import Notification
 from orders import codes
 from orders.exceptions import InsufficientStock
-from orders.models import Customer, Notification, Order, Payment, SideEffect
+from orders.models import Order
 from orders.selectors import order_get_for_shopper
-from orders.services import CustomerInput, LineInput
+from orders.services import LineInput
+from payments.models import Payment, SideEffect
 from tests.inventory.factories import StockLevelFactory
 from tests.stores.factories import StoreFactory
 

@@ -3,8 +3,9 @@ import threading
 import pytest
 from django.db import connection
 
+from customers.services import CustomerInput
 from orders.models import Order
-from orders.services import CustomerInput, LineInput, order_place
+from orders.services import LineInput, order_place
 from tests.inventory.factories import StockLevelFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

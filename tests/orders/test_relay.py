@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from orders.models import Notification
-from orders.services import outbox_relay
+from messaging.models import Notification
+from outbox.services import outbox_relay
+from outbox.tasks import outbox_deliver_task
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +36,12 @@ def test_the_relay_leaves_sent_and_failed_rows_alone(place, stocked, settings):
 def test_the_send_task_retries_a_failing_channel_a_bounded_number_of_times(
     place, stocked, settings
 ):
-    from orders.tasks import notification_send_task
-
     settings.EMAIL_BACKEND = "tests.orders.backends.UnreachableEmailBackend"
     settings.OUTBOX_MAX_ATTEMPTS = 3
     place(payment_method="pay_in_store")
     notification = Notification.objects.get()
 
-    notification_send_task.apply(args=[notification.pk])
+    outbox_deliver_task.apply(args=["messaging.Notification", notification.pk])
 
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == ("failed", 3)

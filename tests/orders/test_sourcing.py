@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from inventory.models import Reservation, StockLevel, Transfer
 from inventory.services import transfer_receive, transfer_ship
-from orders.models import Notification, Order
+from messaging.models import Notification
+from orders.models import Order
 from orders.services import (
     LineInput,
     order_complete_sourcing,

@@ -7,7 +7,8 @@ import pytest
 from inventory.models import StockLevel
 from orders import selectors as order_selectors
 from orders import services as order_services
-from orders.models import SideEffect
+from payments.models import SideEffect
+from payments.services import side_effect_perform
 from returns.exceptions import InvalidReturnInput, OrderNotCollected, ReturnExceedsCollected
 from returns.models import ReturnCase
 from returns.services import (
@@ -31,13 +32,13 @@ def card_order(passau, drill, clerk):
         payment_method="card",
     )
     authorize = SideEffect.objects.get(order=placed.order, kind=SideEffect.Kind.PAYMENT_AUTHORIZE)
-    order_services.side_effect_perform(side_effect_id=authorize.pk)
+    side_effect_perform(side_effect_id=authorize.pk)
     order = order_services.order_start_picking(order=placed.order, by=clerk)
     order = order_services.order_mark_ready(order=order, by=clerk)
     code = order_selectors.order_pickup_code_for_shopper(order=order)
     order = order_services.order_hand_over(order=order, by=clerk, pickup_code=code)
     capture = SideEffect.objects.get(order=order, kind=SideEffect.Kind.PAYMENT_CAPTURE)
-    order_services.side_effect_perform(side_effect_id=capture.pk)
+    side_effect_perform(side_effect_id=capture.pk)
     return order
 
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from inventory.models import StockLevel
-from orders.models import Notification, Order
+from messaging.models import Notification
+from orders.models import Order
 from orders.selectors import order_access_token_for_messages
 from returns.couriers.signing import signature_header
 from returns.models import CourierBooking

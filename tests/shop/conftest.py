@@ -1,6 +1,7 @@
 import pytest
 
-from orders.services import CustomerInput, LineInput, order_place
+from customers.services import CustomerInput
+from orders.services import LineInput, order_place
 from tests.shop import data
 from tests.stores.factories import StaffMembershipFactory
 

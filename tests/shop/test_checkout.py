@@ -3,8 +3,10 @@ import re
 import pytest
 from django.test import override_settings
 
+from customers.models import Customer
 from inventory.models import Reservation
-from orders.models import Customer, Notification, Order
+from messaging.models import Notification
+from orders.models import Order
 from orders.selectors import order_get_for_shopper
 from tests.inventory.factories import StockLevelFactory
 

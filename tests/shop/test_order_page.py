@@ -36,7 +36,7 @@ def test_the_order_page_shows_status_lines_store_and_hours(client, placed):
 
 
 def test_the_order_page_is_the_path_the_confirmation_message_links_to(placed, settings):
-    from orders.notifications import order_url
+    from orders.messages import order_url
 
     settings.SHOP_BASE_URL = "https://shop.example.com"
 
@@ -187,7 +187,8 @@ def test_the_cancel_page_runs_a_bounded_number_of_queries(
 
 
 def test_an_order_coming_from_another_store_says_so_in_its_progress(client, stocked):
-    from orders.services import CustomerInput, LineInput, order_place
+    from customers.services import CustomerInput
+    from orders.services import LineInput, order_place
 
     placed = order_place(
         customer=CustomerInput(email="anna@example.com", name="Anna Huber"),

@@ -158,7 +158,8 @@ def test_the_check_finds_a_string_left_in_english():
 @pytest.fixture
 def pages(client, placed, clerk, regensburg):
     """Every shopper page, in the states a shopper meets them."""
-    from orders.services import CustomerInput, LineInput, order_place
+    from customers.services import CustomerInput
+    from orders.services import LineInput, order_place
 
     ready = order_place(
         customer=CustomerInput(email="ben@example.com", name="Ben Berger"),

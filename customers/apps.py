@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CustomersConfig(AppConfig):
+    """Customers, their contact data and consent."""
+
+    name = "customers"

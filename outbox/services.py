@@ -1,0 +1,172 @@
+"""One claim, one retry policy, one after-commit enqueue and one relay for every outbox table.
+
+Delivery is at least once. A sender claims a row for a lease (so two tasks for the same row do not
+both call out), talks to the outside world with no transaction open, then records the outcome. A
+sender that dies mid-call leaves a claim that expires; the relay then enqueues the row again, and
+the idempotency key lets the provider recognise the repeat.
+
+An app registers its outbox table in its `handlers` module (`outbox_register`, found by
+`OutboxConfig.ready`) with the function that delivers one row. Services record a row and call
+`outbox_row_enqueue`; after commit the one task `outbox.tasks.outbox_deliver_task` gets the
+table's label and the row's id and calls that function. No service imports a task module.
+"""
+
+import datetime
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from outbox.models import OutboxRow
+
+logger = logging.getLogger(__name__)
+
+CLAIM_LEASE = datetime.timedelta(minutes=5)
+DELIVER_TASK = "outbox.tasks.outbox_deliver_task"
+
+
+class TransientDeliveryError(Exception):
+    """The outside world did not answer now; the row stays pending and is tried again later."""
+
+    def __init__(self, message: str = "", retry_in: datetime.timedelta | None = None):
+        super().__init__(message)
+        self.retry_in = retry_in or datetime.timedelta(0)
+
+
+@dataclass(frozen=True)
+class Claim:
+    row_id: int
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Outbox:
+    model: type[OutboxRow]
+    pending: str
+    failed: str
+    # Delivers one row by id and returns its status; raises TransientDeliveryError to be retried.
+    deliver: Callable[[int], str]
+
+
+_outboxes: dict[str, Outbox] = {}
+
+
+def outbox_register(
+    *, model: type[OutboxRow], pending: str, failed: str, deliver: Callable[[int], str]
+) -> None:
+    """Makes the relay watch `model`'s pending rows and the deliver task call `deliver`."""
+    _outboxes[model._meta.label] = Outbox(
+        model=model, pending=pending, failed=failed, deliver=deliver
+    )
+
+
+def outbox_for(model: type[models.Model]) -> Outbox:
+    return _outboxes[model._meta.label]
+
+
+def outbox_deliver(*, label: str, row_id: int) -> str:
+    """Delivers one row of the outbox table `label` (e.g. "messaging.Notification")."""
+    return _outboxes[label].deliver(row_id)
+
+
+def retry_delay(
+    attempt: int,
+    *,
+    base_seconds: float | None = None,
+    max_seconds: float | None = None,
+) -> datetime.timedelta:
+    """Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped."""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS if base_seconds is None else base_seconds
+    cap = settings.OUTBOX_RETRY_MAX_SECONDS if max_seconds is None else max_seconds
+    ceiling = min(cap, base * 2 ** max(attempt - 1, 0))
+    return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
+
+
+def outbox_claim(
+    model: type[OutboxRow], row_id: int, now: datetime.datetime | None = None
+) -> Claim | None:
+    """Takes the row for one attempt: locks it, checks it is pending, unclaimed and within the
+    bound (else marks it failed), counts the attempt and sets the lease. None when not ours."""
+    box = outbox_for(model)
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=row_id).first()
+        if row is None or row.status != box.pending:
+            return None
+        if row.claimed_until is not None and row.claimed_until > now:
+            return None
+        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            row.status = box.failed
+            row.save(update_fields=["status"])
+            return None
+        row.attempts += 1
+        row.claimed_until = now + CLAIM_LEASE
+        row.save(update_fields=["attempts", "claimed_until"])
+        return Claim(row_id=row.pk, attempt=row.attempts)
+
+
+def outbox_record_failure(model: type[OutboxRow], claim: Claim, error: Exception) -> str:
+    """Releases the claim and schedules the next attempt, or marks the row failed at the bound.
+    Returns the row's status."""
+    box = outbox_for(model)
+    delay = retry_delay(claim.attempt)
+    given_up = claim.attempt >= settings.OUTBOX_MAX_ATTEMPTS
+    model.objects.filter(pk=claim.row_id).update(
+        claimed_until=None,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        next_attempt_at=timezone.now() + delay,
+        **({"status": box.failed} if given_up else {}),
+    )
+    if given_up:
+        return box.failed
+    raise TransientDeliveryError(str(error), retry_in=delay) from error
+
+
+def _enqueue(label: str, row_id: int) -> None:
+    current_app.send_task(DELIVER_TASK, args=[label, row_id])
+
+
+def _enqueue_or_wait_for_relay(label: str, row_id: int) -> None:
+    try:
+        _enqueue(label, row_id)
+    except Exception:  # noqa: BLE001 - the broker may be down; the row waits for the relay
+        logger.warning("could not enqueue %s %s; the outbox relay will", label, row_id)
+
+
+def outbox_row_enqueue(row: OutboxRow) -> None:
+    """Enqueues the delivery of a freshly recorded row once the surrounding transaction commits;
+    never when it rolls back.
+
+    `partial` binds the values now (a lambda in a loop would see only the last row), and a
+    broker error is logged, not raised: the row is in the database and the relay sends it.
+    """
+    transaction.on_commit(partial(_enqueue_or_wait_for_relay, row._meta.label, row.pk))
+
+
+def outbox_relay(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Enqueues again every outbox row still pending a grace period after it was due and not
+    claimed by a live sender; the broker may have lost it. Returns how many were enqueued."""
+    now = now or timezone.now()
+    due = now - datetime.timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS)
+    count = 0
+    for label, box in _outboxes.items():
+        ids = list(
+            box.model.objects.filter(status=box.pending, next_attempt_at__lte=due)
+            .exclude(claimed_until__gt=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:batch]
+        )
+        for row_id in ids:
+            try:
+                _enqueue(label, row_id)
+            except Exception:  # noqa: BLE001 - still no broker: the next relay run tries again
+                logger.warning("relay could not enqueue %s %s", label, row_id)
+                return count
+            count += 1
+    return count
