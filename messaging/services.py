@@ -16,6 +16,7 @@ from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable, message_send
 from outbox.services import (
     outbox_claim,
+    outbox_record_done,
     outbox_record_failure,
     outbox_row_enqueue,
 )
@@ -103,11 +104,11 @@ def notification_deliver(notification_id: int, *, now: datetime.datetime | None 
         return Notification.Status.SUPPRESSED
     except Exception as error:
         return outbox_record_failure(Notification, claim, error)
-    Notification.objects.filter(pk=claim.row_id).update(
+    outbox_record_done(
+        Notification,
+        claim,
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
         provider_id=provider_id[:200],
-        claimed_until=None,
-        last_error="",
     )
     return Notification.Status.SENT

@@ -2,13 +2,14 @@
 
 Delivery is at least once. A sender claims a row for a lease (so two tasks for the same row do not
 both call out), talks to the outside world with no transaction open, then records the outcome. A
-sender that dies mid-call leaves a claim that expires; the relay then enqueues the row again, and
-the idempotency key lets the provider recognise the repeat.
+sender that dies mid-call leaves a claim that expires; the task redelivered by the broker (or the
+relay) then takes the row again, and the idempotency key lets the provider recognise the repeat.
 
-An app registers its outbox table in its `handlers` module (`outbox_register`, found by
-`OutboxConfig.ready`) with the function that delivers one row. Services record a row and call
-`outbox_row_enqueue`; after commit the one task `outbox.tasks.outbox_deliver_task` gets the
-table's label and the row's id and calls that function. No service imports a task module.
+An app registers each outbox table in its `handlers` module (`outbox_register`, found by
+`OutboxConfig.ready`) with the function that delivers one row and the settings of its retry
+policy. Services record a row and call `outbox_row_enqueue`; after commit the one task
+`outbox.tasks.outbox_deliver_task` gets the table's label and the row's id and calls that
+function. No service imports a task module.
 """
 
 import datetime
@@ -27,12 +28,12 @@ from outbox.models import OutboxRow
 
 logger = logging.getLogger(__name__)
 
-CLAIM_LEASE = datetime.timedelta(minutes=5)
 DELIVER_TASK = "outbox.tasks.outbox_deliver_task"
 
 
 class TransientDeliveryError(Exception):
-    """The outside world did not answer now; the row stays pending and is tried again later."""
+    """The outside world did not answer now (or another sender holds the row); the row stays
+    pending and is tried again after `retry_in`."""
 
     def __init__(self, message: str = "", retry_in: datetime.timedelta | None = None):
         super().__init__(message)
@@ -40,9 +41,36 @@ class TransientDeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class RetryPolicy:
+    """Names of the settings that bound and space the attempts of one outbox table."""
+
+    max_attempts: str = "OUTBOX_MAX_ATTEMPTS"
+    base_seconds: str = "OUTBOX_RETRY_BASE_SECONDS"
+    max_seconds: str = "OUTBOX_RETRY_MAX_SECONDS"
+    relay_grace_seconds: str = "OUTBOX_RELAY_GRACE_SECONDS"
+
+    def attempts_allowed(self) -> int:
+        return int(getattr(settings, self.max_attempts))
+
+    def delay(self, attempt: int) -> datetime.timedelta:
+        """Exponential backoff with jitter: between half and all of base × 2^(attempt-1),
+        capped."""
+        base = float(getattr(settings, self.base_seconds))
+        cap = float(getattr(settings, self.max_seconds))
+        ceiling = min(cap, base * 2 ** max(attempt - 1, 0))
+        return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
+
+    def grace(self) -> datetime.timedelta:
+        return datetime.timedelta(seconds=float(getattr(settings, self.relay_grace_seconds)))
+
+
+@dataclass(frozen=True)
 class Claim:
     row_id: int
     attempt: int
+
+
+GiveUp = Callable[[OutboxRow, str], None]
 
 
 @dataclass(frozen=True)
@@ -52,17 +80,31 @@ class Outbox:
     failed: str
     # Delivers one row by id and returns its status; raises TransientDeliveryError to be retried.
     deliver: Callable[[int], str]
+    policy: RetryPolicy
+    # Called in the transaction that marks a row failed at the bound (e.g. flag a case).
+    on_give_up: GiveUp | None
 
 
 _outboxes: dict[str, Outbox] = {}
 
 
 def outbox_register(
-    *, model: type[OutboxRow], pending: str, failed: str, deliver: Callable[[int], str]
+    *,
+    model: type[OutboxRow],
+    pending: str,
+    failed: str,
+    deliver: Callable[[int], str],
+    policy: RetryPolicy | None = None,
+    on_give_up: GiveUp | None = None,
 ) -> None:
     """Makes the relay watch `model`'s pending rows and the deliver task call `deliver`."""
     _outboxes[model._meta.label] = Outbox(
-        model=model, pending=pending, failed=failed, deliver=deliver
+        model=model,
+        pending=pending,
+        failed=failed,
+        deliver=deliver,
+        policy=policy or RetryPolicy(),
+        on_give_up=on_give_up,
     )
 
 
@@ -75,24 +117,26 @@ def outbox_deliver(*, label: str, row_id: int) -> str:
     return _outboxes[label].deliver(row_id)
 
 
-def retry_delay(
-    attempt: int,
-    *,
-    base_seconds: float | None = None,
-    max_seconds: float | None = None,
-) -> datetime.timedelta:
-    """Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped."""
-    base = settings.OUTBOX_RETRY_BASE_SECONDS if base_seconds is None else base_seconds
-    cap = settings.OUTBOX_RETRY_MAX_SECONDS if max_seconds is None else max_seconds
-    ceiling = min(cap, base * 2 ** max(attempt - 1, 0))
-    return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
+def retry_delay(attempt: int, policy: RetryPolicy | None = None) -> datetime.timedelta:
+    return (policy or RetryPolicy()).delay(attempt)
+
+
+def _give_up(box: Outbox, row: OutboxRow, last_error: str) -> str:
+    row.status = box.failed
+    row.claimed_until = None
+    row.last_error = last_error[:500]
+    row.save(update_fields=["status", "claimed_until", "last_error"])
+    if box.on_give_up is not None:
+        box.on_give_up(row, f"gave up after {row.attempts} attempts: {last_error}")
+    return box.failed
 
 
 def outbox_claim(
     model: type[OutboxRow], row_id: int, now: datetime.datetime | None = None
 ) -> Claim | None:
-    """Takes the row for one attempt: locks it, checks it is pending, unclaimed and within the
-    bound (else marks it failed), counts the attempt and sets the lease. None when not ours."""
+    """Takes the row for one attempt: locks it, checks it is pending and within the bound (else
+    marks it failed), counts the attempt and sets the lease. None when the row is done, failed or
+    gone; TransientDeliveryError while another sender's lease runs."""
     box = outbox_for(model)
     now = now or timezone.now()
     with transaction.atomic():
@@ -100,32 +144,44 @@ def outbox_claim(
         if row is None or row.status != box.pending:
             return None
         if row.claimed_until is not None and row.claimed_until > now:
-            return None
-        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            row.status = box.failed
-            row.save(update_fields=["status"])
+            raise TransientDeliveryError(
+                "another sender holds the row", retry_in=row.claimed_until - now
+            )
+        if row.attempts >= box.policy.attempts_allowed():
+            _give_up(box, row, row.last_error)
             return None
         row.attempts += 1
-        row.claimed_until = now + CLAIM_LEASE
+        row.claimed_until = now + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
         row.save(update_fields=["attempts", "claimed_until"])
         return Claim(row_id=row.pk, attempt=row.attempts)
 
 
-def outbox_record_failure(model: type[OutboxRow], claim: Claim, error: Exception) -> str:
-    """Releases the claim and schedules the next attempt, or marks the row failed at the bound.
-    Returns the row's status."""
+def outbox_record_done(model: type[OutboxRow], claim: Claim, **fields) -> None:
+    """Releases the claim and records the outcome's fields (e.g. the status done)."""
+    model.objects.filter(pk=claim.row_id).update(claimed_until=None, last_error="", **fields)
+
+
+def outbox_record_failure(
+    model: type[OutboxRow],
+    claim: Claim,
+    error: Exception,
+    *,
+    not_before: datetime.timedelta | None = None,
+) -> str:
+    """Releases the claim and raises TransientDeliveryError with the next attempt's delay (never
+    sooner than `not_before`), or marks the row failed at the bound and returns that status."""
     box = outbox_for(model)
-    delay = retry_delay(claim.attempt)
-    given_up = claim.attempt >= settings.OUTBOX_MAX_ATTEMPTS
-    model.objects.filter(pk=claim.row_id).update(
-        claimed_until=None,
-        last_error=f"{type(error).__name__}: {error}"[:500],
-        next_attempt_at=timezone.now() + delay,
-        **({"status": box.failed} if given_up else {}),
-    )
-    if given_up:
-        return box.failed
-    raise TransientDeliveryError(str(error), retry_in=delay) from error
+    message = f"{type(error).__name__}: {error}"
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=claim.row_id)
+        if claim.attempt >= box.policy.attempts_allowed():
+            return _give_up(box, row, message)
+        delay = max(box.policy.delay(claim.attempt), not_before or datetime.timedelta(0))
+        row.claimed_until = None
+        row.last_error = message[:500]
+        row.next_attempt_at = timezone.now() + delay
+        row.save(update_fields=["claimed_until", "last_error", "next_attempt_at"])
+    raise TransientDeliveryError(message, retry_in=delay) from error
 
 
 def _enqueue(label: str, row_id: int) -> None:
@@ -153,11 +209,12 @@ def outbox_relay(*, now: datetime.datetime | None = None, batch: int = 500) -> i
     """Enqueues again every outbox row still pending a grace period after it was due and not
     claimed by a live sender; the broker may have lost it. Returns how many were enqueued."""
     now = now or timezone.now()
-    due = now - datetime.timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS)
     count = 0
     for label, box in _outboxes.items():
         ids = list(
-            box.model.objects.filter(status=box.pending, next_attempt_at__lte=due)
+            box.model.objects.filter(
+                status=box.pending, next_attempt_at__lte=now - box.policy.grace()
+            )
             .exclude(claimed_until__gt=now)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:batch]

@@ -20,6 +20,7 @@ from outbox.models import OutboxStatus
 from outbox.services import (
     TransientDeliveryError,
     outbox_claim,
+    outbox_record_done,
     outbox_record_failure,
     outbox_row_enqueue,
 )
@@ -81,9 +82,7 @@ def side_effect_perform(side_effect_id: int, *, now: datetime.datetime | None = 
         _handlers[side_effect.kind](side_effect)
     except TransientDeliveryError as error:
         return outbox_record_failure(SideEffect, claim, error)
-    SideEffect.objects.filter(pk=claim.row_id).update(
-        status=OutboxStatus.DONE, done_at=timezone.now(), claimed_until=None, last_error=""
-    )
+    outbox_record_done(SideEffect, claim, status=OutboxStatus.DONE, done_at=timezone.now())
     return OutboxStatus.DONE
 
 

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from customers.models import Customer
 from inventory.models import Product
 from orders.models import Order, OrderLine
+from outbox.models import OutboxRow, OutboxStatus
 from stores.models import Store
 
 
@@ -250,7 +251,6 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     # While requested: when the next booking attempt is due (the relay's safety net).
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested at"))
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
     picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
@@ -269,11 +269,6 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(state="requested"),
-                name="courier_attempt_due_idx",
-            ),
-            models.Index(
                 fields=["next_poll_at"],
                 condition=Q(state__in=["booked", "picked_up"]),
                 name="courier_poll_due_idx",
@@ -286,7 +281,6 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.REQUESTED, target=State.BOOKED)
     def confirm(self, *, now, provider_booking_id: str, tracking_number: str, poll_at) -> None:
         self.booked_at = now
-        self.next_attempt_at = None
         self.next_poll_at = poll_at
         self.provider_booking_id = provider_booking_id
         self.tracking_number = tracking_number
@@ -308,14 +302,46 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
     )
     def fail(self, *, now, error: str) -> None:
         self.failed_at = now
-        self.next_attempt_at = None
         self.last_error = error[:300]
         self.next_poll_at = None
 
     @transition(field=state, source=[State.REQUESTED, State.BOOKED], target=State.CANCELLED)
     def cancel(self) -> None:
-        self.next_attempt_at = None
         self.next_poll_at = None
+
+
+class CourierCall(OutboxRow):
+    """Outbox row of booking a courier pickup: recorded with the booking, delivered by the
+    outbox's task, retried with the courier's policy (COURIER_RETRY_*, COURIER_BOOKING_MAX_…).
+    Our booking reference is the carrier's idempotency key, so a repeated call books once."""
+
+    booking = models.ForeignKey(
+        CourierBooking, on_delete=models.CASCADE, related_name="calls", verbose_name=_("booking")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courier call")
+        verbose_name_plural = _("courier calls")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attempts__gte=0), name="courier_call_attempts_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="courier_call_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"courier call {self.booking_id} ({self.status})"
 
 
 class CourierEvent(models.Model):

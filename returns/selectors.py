@@ -247,9 +247,3 @@ def return_case_list_needing_attention() -> QuerySet[ReturnCase]:
         .select_related("customer", "order")
         .order_by("opened_at")
     )
-
-
-def courier_booking_attempts(*, booking_id: int) -> int:
-    return (
-        CourierBooking.objects.filter(pk=booking_id).values_list("attempts", flat=True).first() or 0
-    )

@@ -6,13 +6,11 @@ Courier calls happen in tasks with no transaction open; the CourierBooking row i
 
 import datetime
 import logging
-import random
 import secrets
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,8 +23,16 @@ from inventory.services import stock_return
 from messaging.services import notification_queue
 from orders.models import Order, OrderLine
 from orders.services import LineInput, order_place
+from outbox.models import OutboxStatus
+from outbox.services import (
+    outbox_claim,
+    outbox_record_done,
+    outbox_record_failure,
+    outbox_row_enqueue,
+)
 from payments.services import payment_refund
 from returns.couriers import (
+    CourierRateLimited,
     CourierRejected,
     CourierUnavailable,
     PickupAddress,
@@ -43,7 +49,7 @@ from returns.exceptions import (
     ReturnCaseNotFound,
     ReturnExceedsCollected,
 )
-from returns.models import CourierBooking, CourierEvent, ReturnCase, ReturnLine
+from returns.models import CourierBooking, CourierCall, CourierEvent, ReturnCase, ReturnLine
 from stores.models import Store
 
 logger = logging.getLogger(__name__)
@@ -242,7 +248,6 @@ def exchange_open(
         window_start=collection.window_start,
         window_end=collection.window_end,
         requested_at=now,
-        next_attempt_at=now,
     )
     case.await_courier()
     case.save()
@@ -260,7 +265,7 @@ def exchange_open(
         },
         now=now,
     )
-    _booking_enqueue_after_commit(booking.pk)
+    courier_call_add(booking=booking, now=now)
     return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
 
 
@@ -387,26 +392,49 @@ def return_hand_in(
     return return_receive(number=case.number, lines=lines, store=store, by=by, now=now)
 
 
-def _booking_enqueue(booking_id: int) -> None:
-    from returns import tasks
+def courier_call_add(*, booking: CourierBooking, now: datetime.datetime) -> CourierCall:
+    """Records the call that books the pickup and queues its delivery after commit."""
+    call, is_new = CourierCall.objects.get_or_create(
+        idempotency_key=f"courier-book:{booking.reference}",
+        defaults={"booking": booking, "next_attempt_at": now},
+    )
+    if is_new:
+        outbox_row_enqueue(call)
+    return call
 
+
+def courier_call_deliver(call_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Delivers one booking call: books the pickup (courier_booking_book). A rejection fails the
+    booking for good and flags the case; an outage or rate limit is retried by the outbox's
+    policy, never sooner than the carrier asked for, and flags the case at the bound."""
+    claim = outbox_claim(CourierCall, call_id, now)
+    if claim is None:
+        return CourierCall.objects.filter(pk=call_id).values_list("status", flat=True).first() or (
+            "missing"
+        )
+    booking_id = CourierCall.objects.values_list("booking_id", flat=True).get(pk=call_id)
     try:
-        tasks.courier_booking_book_task.delay(booking_id)
-    except Exception:  # noqa: BLE001 - the broker may be down; the relay books it later
-        logger.warning("could not enqueue booking %s; the relay will", booking_id)
+        courier_booking_book(booking_id=booking_id)
+    except CourierRejected as error:
+        courier_booking_fail(booking_id=booking_id, error=str(error))
+        outbox_record_done(CourierCall, claim, status=OutboxStatus.FAILED, done_at=timezone.now())
+        return OutboxStatus.FAILED
+    except CourierUnavailable as error:
+        courier_booking_postpone(booking_id=booking_id, error=str(error))
+        retry_after = error.retry_after if isinstance(error, CourierRateLimited) else None
+        return outbox_record_failure(
+            CourierCall,
+            claim,
+            error,
+            not_before=datetime.timedelta(seconds=retry_after or 0),
+        )
+    outbox_record_done(CourierCall, claim, status=OutboxStatus.DONE, done_at=timezone.now())
+    return OutboxStatus.DONE
 
 
-def _booking_enqueue_after_commit(booking_id: int) -> None:
-    transaction.on_commit(partial(_booking_enqueue, booking_id))
-
-
-def retry_delay(attempt: int, retry_after: float | None = None) -> float:
-    """Seconds before the next booking attempt: exponential with jitter, bounded, and never
-    sooner than the carrier asked for."""
-    base = settings.COURIER_RETRY_BASE_SECONDS
-    ceiling = min(settings.COURIER_RETRY_MAX_SECONDS, base * 2 ** max(attempt - 1, 0))
-    delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
-    return max(delay, retry_after or 0)
+def courier_call_give_up(call: CourierCall, error: str) -> None:
+    """The outbox ran out of attempts for this call: the booking fails, the case is flagged."""
+    courier_booking_fail(booking_id=call.booking_id, error=error)
 
 
 def _pickup_request(booking: CourierBooking) -> PickupRequest:
@@ -473,15 +501,10 @@ def courier_booking_book(*, booking_id: int, now: datetime.datetime | None = Non
     return booking.state
 
 
-def courier_booking_postpone(
-    *, booking_id: int, error: str, delay_seconds: float, now: datetime.datetime | None = None
-) -> None:
-    """Records a transient failure and when the next attempt is due (the relay's safety net)."""
-    now = now or timezone.now()
+def courier_booking_postpone(*, booking_id: int, error: str) -> None:
+    """Records a transient failure on the booking, for the hotline to see; the call retries."""
     CourierBooking.objects.filter(pk=booking_id, state=CourierBooking.State.REQUESTED).update(
-        last_error=error[:300],
-        next_attempt_at=now
-        + datetime.timedelta(seconds=delay_seconds + settings.COURIER_RELAY_GRACE_SECONDS),
+        last_error=error[:300]
     )
 
 
@@ -501,29 +524,6 @@ def courier_booking_fail(
     case.attention_reason = f"Courier booking failed: {error}"[:200]
     case.save(update_fields=["needs_attention", "attention_reason"])
     logger.error("courier booking %s failed for good: %s", booking.reference, error)
-
-
-def courier_bookings_relay(*, now: datetime.datetime | None = None, batch: int = 200) -> int:
-    """Enqueues again every booking still requested after its attempt was due plus a grace
-    period: the broker may have lost the task. Returns how many were enqueued."""
-    from returns import tasks
-
-    now = now or timezone.now()
-    due = now - datetime.timedelta(seconds=settings.COURIER_RELAY_GRACE_SECONDS)
-    ids = list(
-        CourierBooking.objects.filter(
-            state=CourierBooking.State.REQUESTED, next_attempt_at__lte=due
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:batch]
-    )
-    for booking_id in ids:
-        try:
-            tasks.courier_booking_book_task.delay(booking_id)
-        except Exception:  # noqa: BLE001 - still no broker: the next run tries again
-            logger.warning("relay could not enqueue booking %s", booking_id)
-            return 0
-    return len(ids)
 
 
 def _apply_status(

@@ -238,6 +238,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Retry policy of every outbox row: exponential backoff with jitter from the base, capped.
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=15.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=600.0)
+# A sender holds a claimed row this long; a sender that died is replaced after it.
+OUTBOX_CLAIM_LEASE_SECONDS = env.float("OUTBOX_CLAIM_LEASE_SECONDS", default=300.0)
 PROMOTIONS_MAX_PER_WEEK = env.int("PROMOTIONS_MAX_PER_WEEK", default=2)
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -274,17 +276,13 @@ COURIER_HTTP_TIMEOUT_SECONDS = env.float("COURIER_HTTP_TIMEOUT_SECONDS", default
 COURIER_RETRY_BASE_SECONDS = env.float("COURIER_RETRY_BASE_SECONDS", default=30.0)
 COURIER_RETRY_MAX_SECONDS = env.float("COURIER_RETRY_MAX_SECONDS", default=900.0)
 COURIER_BOOKING_MAX_ATTEMPTS = env.int("COURIER_BOOKING_MAX_ATTEMPTS", default=8)
-# The relay re-enqueues a booking whose attempt is this long overdue (the broker lost it).
+# The outbox relay re-enqueues a booking call this long overdue (the broker lost it).
 COURIER_RELAY_GRACE_SECONDS = env.float("COURIER_RELAY_GRACE_SECONDS", default=120.0)
 # A booked pickup with no webhook for this long is polled.
 COURIER_POLL_AFTER_SECONDS = env.int("COURIER_POLL_AFTER_SECONDS", default=3 * 3600)
 COURIER_MAX_DAYS_AHEAD = env.int("COURIER_MAX_DAYS_AHEAD", default=14)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "returns-courier-relay": {
-            "task": "returns.tasks.courier_bookings_relay_task",
-            "schedule": 60.0,
-        },
         "returns-courier-poll": {
             "task": "returns.tasks.courier_bookings_poll_due_task",
             "schedule": 600.0,

@@ -5,9 +5,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from messaging.models import Notification
+from outbox.services import TransientDeliveryError, outbox_for, outbox_relay
 from returns import services
 from returns.couriers import CourierRejected, CourierUnavailable, WebhookEvent
-from returns.models import CourierBooking, CourierEvent, ReturnCase, SandboxCourierPickup
+from returns.models import (
+    CourierBooking,
+    CourierCall,
+    CourierEvent,
+    ReturnCase,
+    SandboxCourierPickup,
+)
 from returns.selectors import return_case_list_needing_attention
 from tests.returns.conftest import exchange_for
 
@@ -96,17 +104,67 @@ def services_selectors_needing_attention():
     return return_case_list_needing_attention()
 
 
-def test_the_relay_enqueues_bookings_whose_attempt_is_overdue(opened, settings, monkeypatch):
+def test_the_relay_enqueues_booking_calls_whose_attempt_is_overdue(opened, settings, monkeypatch):
     enqueued = []
     monkeypatch.setattr(
-        "returns.tasks.courier_booking_book_task.delay",
-        lambda booking_id: enqueued.append(booking_id),
+        "outbox.services._enqueue", lambda label, row_id: enqueued.append((label, row_id))
     )
+    Notification.objects.update(status="sent")
     later = timezone.now() + datetime.timedelta(seconds=settings.COURIER_RELAY_GRACE_SECONDS + 1)
 
-    assert services.courier_bookings_relay(now=timezone.now()) == 0
-    assert services.courier_bookings_relay(now=later) == 1
-    assert enqueued == [opened.booking.pk]
+    assert outbox_relay(now=timezone.now()) == 0
+    assert outbox_relay(now=later) == 1
+    assert enqueued == [("returns.CourierCall", CourierCall.objects.get(booking=opened.booking).pk)]
+
+
+def test_an_outage_leaves_the_call_pending_with_its_error_and_the_next_attempt_due_later(
+    opened, settings
+):
+    settings.COURIER_SANDBOX_FAILURE = "error"
+    settings.COURIER_SANDBOX_FAILURE_CALLS = 1
+    call = CourierCall.objects.get(booking=opened.booking)
+
+    with pytest.raises(TransientDeliveryError):
+        services.courier_call_deliver(call.pk)
+
+    call.refresh_from_db()
+    booking = CourierBooking.objects.get(pk=opened.booking.pk)
+    assert (call.status, call.attempts, call.claimed_until) == ("pending", 1, None)
+    assert call.next_attempt_at > timezone.now()
+    assert (booking.state, booking.attempts) == ("requested", 1)
+    assert booking.last_error != ""
+
+
+def test_a_rejected_booking_call_fails_the_booking_and_flags_the_case_without_retrying(
+    opened, settings
+):
+    settings.COURIER_SANDBOX_FAILURE = "reject"
+    settings.COURIER_SANDBOX_FAILURE_CALLS = 1
+    call = CourierCall.objects.get(booking=opened.booking)
+
+    status = services.courier_call_deliver(call.pk)
+
+    assert status == "failed"
+    assert CourierCall.objects.get(pk=call.pk).attempts == 1
+    assert CourierBooking.objects.get(pk=opened.booking.pk).state == "failed"
+    assert ReturnCase.objects.get(pk=opened.case.pk).needs_attention is True
+
+
+def test_the_last_allowed_attempt_fails_the_booking_and_flags_the_case(opened, settings):
+    settings.COURIER_SANDBOX_FAILURE = "error"
+    settings.COURIER_SANDBOX_FAILURE_CALLS = 5
+    settings.COURIER_BOOKING_MAX_ATTEMPTS = 2
+    call = CourierCall.objects.get(booking=opened.booking)
+    with pytest.raises(TransientDeliveryError):
+        services.courier_call_deliver(call.pk)
+
+    status = services.courier_call_deliver(call.pk)
+
+    case = ReturnCase.objects.get(pk=opened.case.pk)
+    assert status == "failed"
+    assert CourierBooking.objects.get(pk=opened.booking.pk).state == "failed"
+    assert case.needs_attention is True
+    assert case.attention_reason.startswith("Courier booking failed: gave up after 2 attempts")
 
 
 def test_picked_up_moves_the_case_in_transit_and_delivered_to_received(opened):
@@ -165,14 +223,28 @@ def test_polling_applies_the_carriers_status_when_no_webhook_came(opened, settin
     assert ReturnCase.objects.get(pk=opened.case.pk).state == ReturnCase.State.IN_TRANSIT
 
 
-def test_retry_delays_grow_with_jitter_up_to_the_bound_and_respect_retry_after(settings):
+def test_retry_delays_grow_with_jitter_up_to_the_bound(settings):
     settings.COURIER_RETRY_BASE_SECONDS = 10
     settings.COURIER_RETRY_MAX_SECONDS = 60
+    policy = outbox_for(CourierCall).policy
 
-    delays = [services.retry_delay(attempt) for attempt in (1, 2, 3, 10)]
+    delays = [policy.delay(attempt).total_seconds() for attempt in (1, 2, 3, 10)]
 
     assert 5 <= delays[0] <= 10
     assert 10 <= delays[1] <= 20
     assert 20 <= delays[2] <= 40
     assert 30 <= delays[3] <= 60
-    assert services.retry_delay(1, retry_after=120) == 120
+
+
+def test_a_rate_limited_call_waits_at_least_as_long_as_the_carrier_asked(opened, settings):
+    settings.COURIER_SANDBOX_FAILURE = "rate_limit"
+    settings.COURIER_SANDBOX_FAILURE_CALLS = 1
+    settings.COURIER_RETRY_BASE_SECONDS = 0.2
+    settings.COURIER_RETRY_MAX_SECONDS = 0.2
+    call = CourierCall.objects.get(booking=opened.booking)
+
+    with pytest.raises(TransientDeliveryError) as retried:
+        services.courier_call_deliver(call.pk)
+
+    # The sandbox's 429 asks for one second; our own backoff alone would be at most 0.2 s.
+    assert retried.value.retry_in == datetime.timedelta(seconds=1)

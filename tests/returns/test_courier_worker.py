@@ -1,8 +1,19 @@
 """Courier booking through a real worker process on Redis: outages, crashes, exactly one booking."""
 
-import pytest
+import datetime
 
-from returns.models import CourierBooking, ReturnCase, SandboxCourierCall, SandboxCourierPickup
+import pytest
+from django.utils import timezone
+
+from config.celery import app
+from outbox.services import outbox_relay
+from returns.models import (
+    CourierBooking,
+    CourierCall,
+    ReturnCase,
+    SandboxCourierCall,
+    SandboxCourierPickup,
+)
 from tests.returns.conftest import exchange_for
 from tests.support.services import wait_until
 
@@ -13,6 +24,8 @@ QUICK_REDELIVERY = {
     "CELERY_VISIBILITY_TIMEOUT": "3",
     "CELERY_UNACKED_RESTORE_INTERVAL": "1",
     "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    # The dead worker's claim on the row runs out soon after, so the redelivered task takes it.
+    "OUTBOX_CLAIM_LEASE_SECONDS": "2",
 }
 FAST_RETRIES = {"COURIER_RETRY_BASE_SECONDS": "0.2", "COURIER_RETRY_MAX_SECONDS": "1"}
 
@@ -76,3 +89,19 @@ def test_a_worker_killed_in_the_middle_of_booking_leaves_one_booking_at_the_carr
     assert pickups.count() == 1
     assert booking.provider_booking_id == pickups.get().provider_booking_id
     assert booking.attempts == 2
+
+
+def test_the_relay_books_a_courier_whose_broker_message_was_lost(
+    collected_order, agent, tomorrow, worker_factory, settings
+):
+    opened = exchange_for(collected_order, agent, tomorrow)
+    app.control.purge()  # the broker lost the deliveries; only the rows are left
+    worker_factory()
+    later = timezone.now() + datetime.timedelta(seconds=settings.COURIER_RELAY_GRACE_SECONDS)
+
+    relayed = outbox_relay(now=later)
+
+    booking = wait_until(lambda: booked(opened.booking.pk), timeout=30)
+    assert relayed >= 1
+    assert CourierCall.objects.get(booking=booking).status == "done"
+    assert SandboxCourierPickup.objects.filter(reference=booking.reference).count() == 1
