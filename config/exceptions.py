@@ -14,17 +14,27 @@ from rest_framework.views import exception_handler
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the request. `status` is the HTTP answer the API gives."""
+    """A rule of the domain refused the request. `status` is the HTTP answer the API gives.
+
+    `code` is stable: screens choose the message they show by it (and by `field_codes`, a stable
+    code per field named in `fields`), never by the English text of `detail` or `fields`.
+    """
 
     code = "domain_error"
     status = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
 
     def __init__(
-        self, detail: str | None = None, *, fields: dict[str, Any] | None = None, **extra: Any
+        self,
+        detail: str | None = None,
+        *,
+        fields: dict[str, Any] | None = None,
+        field_codes: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
         self.detail = detail or self.default_detail
         self.fields = fields or {}
+        self.field_codes = field_codes or {}
         self.extra = extra
         super().__init__(self.detail)
 

@@ -8,16 +8,16 @@ on every product page and across hundreds of stores.
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity, UnknownProduct
-from inventory.models import Product, StockLevel
+from inventory.models import Product, StockLevel, available_to_promise
 from stores.models import Store
 from stores.selectors import (
     distance_km,
@@ -69,11 +69,7 @@ def product_list_accessories_available(
     """Up to `limit` of the product's accessories on sale and available to promise at this store."""
     return list(
         product.accessories.filter(is_active=True, stock_levels__store_id=store_id)
-        .annotate(
-            promisable=F("stock_levels__on_hand")
-            - F("stock_levels__reserved")
-            - F("stock_levels__safety_stock")
-        )
+        .annotate(promisable=available_to_promise("stock_levels__"))
         .filter(promisable__gt=0)
         .order_by("sku")[:limit]
     )
@@ -122,19 +118,15 @@ def _stores_with_stock_of(
     """
     rows = stores.annotate(
         stock=FilteredRelation("stock_levels", condition=Q(stock_levels__product_id=product_id)),
-        stock_on_hand=F("stock__on_hand"),
-        stock_reserved=F("stock__reserved"),
-        stock_safety=F("stock__safety_stock"),
-    ).values_list(*STORE_FIELDS, "stock_on_hand", "stock_reserved", "stock_safety")
+        stock_id=F("stock__id"),
+        stock_available=available_to_promise("stock__"),
+    ).values_list(*STORE_FIELDS, "stock_id", "stock_available")
     width = len(STORE_FIELDS)
     answer = []
     for row in rows:
-        on_hand, reserved, safety_stock = row[width:]
+        stock_id, available = row[width:]
         answer.append(
-            (
-                _store_from_values(row[:width], rows.db),
-                None if on_hand is None else max(on_hand - reserved - safety_stock, 0),
-            )
+            (_store_from_values(row[:width], rows.db), None if stock_id is None else available)
         )
     return answer
 
@@ -262,10 +254,12 @@ def availability_for_lines(
         latitude=latitude, longitude=longitude, exclude_store_id=exclude_store_id
     )
     units = {
-        (store_id, product_id): max(on_hand - reserved - safety_stock, 0)
-        for store_id, product_id, on_hand, reserved, safety_stock in StockLevel.objects.filter(
+        (store_id, product_id): available
+        for store_id, product_id, available in StockLevel.objects.filter(
             product_id__in=list(wanted), store__in=candidates.values("pk")
-        ).values_list("store_id", "product_id", "on_hand", "reserved", "safety_stock")
+        )
+        .with_available()
+        .values_list("store_id", "product_id", "available_to_promise")
     }
     having_all = [
         (pk, distance)
@@ -277,3 +271,28 @@ def availability_for_lines(
     stores_by_id = Store.objects.in_bulk([pk for pk, _ in having_all])
     ranked = [(stores_by_id[pk], distance) for pk, distance in having_all]
     return _availability(ranked=ranked, units=units, wanted=wanted, now=now, among=candidates)
+
+
+def stock_available_by_product(*, store_id: int, product_ids: Iterable[int]) -> dict[int, int]:
+    """Product id -> units available to promise at this store (products without a stock row are
+    left out)."""
+    return dict(
+        StockLevel.objects.filter(store_id=store_id, product_id__in=list(product_ids))
+        .with_available()
+        .values_list("product_id", "available_to_promise")
+    )
+
+
+def product_store_counts_with_stock(
+    *, product_ids: Iterable[int], stores: QuerySet[Store]
+) -> dict[int, int]:
+    """Product id -> how many of `stores` have at least one unit to promise; one query."""
+    rows = (
+        StockLevel.objects.filter(product_id__in=list(product_ids), store__in=stores.values("pk"))
+        .with_available()
+        .filter(available_to_promise__gt=0)
+        .values("product_id")
+        .annotate(stores=Count("store_id"))
+        .order_by()
+    )
+    return {row["product_id"]: row["stores"] for row in rows}

@@ -10,7 +10,7 @@ from inventory.models import Transfer
 from orders import codes
 from orders.exceptions import OrderNotFound
 from orders.models import Order
-from stores.roles import user_is_agent, user_store_ids
+from stores.roles import user_is_agent, user_store_ids, user_works_at
 
 ACTIONS = ("cancel", "start_picking", "report_shortage", "mark_ready", "hand_over")
 
@@ -34,7 +34,7 @@ def order_get_for_user(*, number: str, user) -> Order:
     order = _orders().filter(number=(number or "").strip().upper()).first()
     if order is None:
         raise OrderNotFound()
-    if user_is_agent(user) or order.pickup_store_id in user_store_ids(user):
+    if user_is_agent(user) or user_works_at(user, order.pickup_store_id):
         return order
     raise OrderNotFound()
 

@@ -114,11 +114,16 @@ def _collection_clean(collection: CollectionInput, now: datetime.datetime) -> No
         if not isinstance(value, str) or not value.strip():
             errors[f"collection.address.{field}"] = ["This field is required."]
     if errors:
-        raise InvalidReturnInput("The collection address is incomplete.", fields=errors)
+        raise InvalidReturnInput(
+            "The collection address is incomplete.",
+            fields=errors,
+            field_codes=dict.fromkeys(errors, "required"),
+        )
     if collection.window_end <= collection.window_start:
         raise InvalidCollectionWindow(
             "The courier window must end after it starts.",
             fields={"collection.window_end": ["Must be after window_start."]},
+            field_codes={"collection.window_end": "window_ends_before_start"},
         )
     # The courier comes to a German address: the window is local time there.
     local_now = now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
@@ -127,6 +132,7 @@ def _collection_clean(collection: CollectionInput, now: datetime.datetime) -> No
         raise InvalidCollectionWindow(
             "The courier window must be in the future.",
             fields={"collection.date": ["The window has already started or passed."]},
+            field_codes={"collection.date": "window_passed"},
         )
     if collection.date > local_now.date() + datetime.timedelta(
         days=settings.COURIER_MAX_DAYS_AHEAD
@@ -134,6 +140,7 @@ def _collection_clean(collection: CollectionInput, now: datetime.datetime) -> No
         raise InvalidCollectionWindow(
             f"Couriers are booked at most {settings.COURIER_MAX_DAYS_AHEAD} days ahead.",
             fields={"collection.date": ["Too far ahead."]},
+            field_codes={"collection.date": "too_far_ahead"},
         )
 
 
@@ -142,8 +149,9 @@ def _quantity_checked(quantity: object, index: int) -> int:
     whole = isinstance(quantity, int) and not isinstance(quantity, bool)
     if not (whole and 1 <= quantity <= MAX_LINE_QUANTITY):
         raise InvalidReturnInput(
-            "Quantities are whole numbers from 1 to 99.",
-            fields={f"lines[{index}].quantity": ["Must be between 1 and 99."]},
+            f"Quantities are whole numbers from 1 to {MAX_LINE_QUANTITY}.",
+            fields={f"lines[{index}].quantity": [f"Must be between 1 and {MAX_LINE_QUANTITY}."]},
+            field_codes={f"lines[{index}].quantity": "quantity_out_of_range"},
         )
     return quantity
 
@@ -154,7 +162,11 @@ def _lines_returnable(
     """Each requested SKU with the order line it comes from; raises when a SKU is not on the
     order or more would come back than was collected and not already returned."""
     if not lines:
-        raise InvalidReturnInput("Name at least one line.", fields={"lines": ["Required."]})
+        raise InvalidReturnInput(
+            "Name at least one line.",
+            fields={"lines": ["Required."]},
+            field_codes={"lines": "lines_required"},
+        )
     wanted: dict[str, int] = {}
     for index, line in enumerate(lines):
         quantity = _quantity_checked(line.quantity, index)

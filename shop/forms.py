@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from orders.services.placement import MAX_QUANTITY
 
-MAX_QUANTITY = 99
 # "48.57, 13.43" or "48,57 13,43": coordinates typed instead of a place (decimals required, so
 # a postcode never reads as coordinates).
 COORDINATES = re.compile(r"^\s*(-?\d{1,2}[.,]\d+)\s*[,; ]\s*(-?\d{1,3}[.,]\d+)\s*$")

@@ -2,15 +2,14 @@
 page behind the secret link of the confirmation message. Reads go through the selectors, writes
 through orders.services; these views only turn forms into calls and errors into messages."""
 
-import datetime
 from urllib.parse import urlencode
 
 import segno
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,12 +19,13 @@ from django.views.decorators.http import require_http_methods
 from config.exceptions import DomainError
 from customers.services import CustomerInput
 from inventory.exceptions import UnknownProduct
-from inventory.models import Product, StockLevel
+from inventory.models import Product
 from inventory.selectors import (
     StoreAvailability,
     availability_for_sku,
     product_get_by_sku,
     product_list,
+    product_store_counts_with_stock,
 )
 from orders.exceptions import OrderNotFound
 from orders.models import Order
@@ -37,7 +37,7 @@ from orders.selectors import (
 from orders.services import LineInput, order_cancel, order_place
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
 from stores.models import Store, StoreClosure
-from stores.selectors import store_list_for_click_and_collect
+from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
 
 RESULTS_PER_PAGE = 20
 NEAREST_STORES_SHOWN = 10
@@ -127,17 +127,9 @@ def _not_found(request: HttpRequest, *, what: str) -> HttpResponse:
 def _store_counts_with_stock(product_ids: list[int]) -> dict[int, int]:
     """Product id -> number of click-and-collect stores with at least one unit to promise; one
     query for the whole result page."""
-    rows = (
-        StockLevel.objects.filter(
-            product_id__in=product_ids, store__in=store_list_for_click_and_collect().values("pk")
-        )
-        .annotate(promisable=F("on_hand") - F("reserved") - F("safety_stock"))
-        .filter(promisable__gt=0)
-        .values("product_id")
-        .annotate(stores=Count("store_id"))
-        .order_by()
+    return product_store_counts_with_stock(
+        product_ids=product_ids, stores=store_list_for_click_and_collect()
     )
-    return {row["product_id"]: row["stores"] for row in rows}
 
 
 def _store_near(place: str) -> Store | None:
@@ -417,12 +409,7 @@ def _opening_hours(store: Store) -> list[dict]:
 
 
 def _upcoming_closures(store: Store) -> list[StoreClosure]:
-    today = timezone.localdate()
-    return list(
-        store.closures.filter(
-            date__gte=today, date__lte=today + datetime.timedelta(days=CLOSURES_SHOWN_DAYS)
-        ).order_by("date")
-    )
+    return store_closure_list_upcoming(store=store, days=CLOSURES_SHOWN_DAYS)
 
 
 @never_cache

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from config.exceptions import InvalidInput, NotFound
 from stores.models import OpeningHours, Store, StoreClosure
@@ -365,3 +366,13 @@ def store_get_for_reader(*, code: str, user: User) -> Store:
             raise NotFound("No such store.")
         return store
     return store_get_for_staff(code=code, user=user)
+
+
+def store_closure_list_upcoming(*, store: Store, days: int) -> list[StoreClosure]:
+    """The store's closures from today for `days` days, by date."""
+    today = timezone.localdate()
+    return list(
+        store.closures.filter(
+            date__gte=today, date__lte=today + datetime.timedelta(days=days)
+        ).order_by("date")
+    )

@@ -33,15 +33,15 @@ SERVICE_FIELDS = {
 }
 _LINE_KEY = re.compile(r"lines\[(\d+)\]\.quantity")
 
-# What the agent reads for the service's messages, which are written for API clients.
-SERVICE_MESSAGES = {
-    "Must be after window_start.": gettext_lazy("The window must end after it starts."),
-    "The window has already started or passed.": gettext_lazy(
+# What the agent reads, by the stable code the service gives each field it refuses.
+FIELD_CODE_MESSAGES = {
+    "window_ends_before_start": gettext_lazy("The window must end after it starts."),
+    "window_passed": gettext_lazy(
         "This window has already started or passed: choose a later date or time."
     ),
-    "This field is required.": gettext_lazy("This field is required."),
-    "Required.": gettext_lazy("Choose at least one item and how many come back."),
-    "Must be between 1 and 99.": gettext_lazy("Between 1 and 99 units."),
+    "required": gettext_lazy("This field is required."),
+    "lines_required": gettext_lazy("Choose at least one item and how many come back."),
+    "quantity_out_of_range": gettext_lazy("Between 1 and 99 units."),
 }
 CODE_MESSAGES = {
     "return_exceeds_collected": gettext_lazy(
@@ -170,7 +170,7 @@ class ExchangeForm(forms.Form):
         chosen = self.chosen_lines()
         placed = False
         for key, messages in (error.fields or {}).items():
-            texts = [self._message(error, message) for message in _as_list(messages)]
+            texts = [self._message(error, key, message) for message in _as_list(messages)]
             line_key = _LINE_KEY.fullmatch(key)
             if line_key and int(line_key.group(1)) < len(chosen):
                 self.add_error(chosen[int(line_key.group(1))][0].field_name, texts)
@@ -185,7 +185,7 @@ class ExchangeForm(forms.Form):
             self.add_error(None, str(CODE_MESSAGES.get(error.code, error.detail)))
 
     @staticmethod
-    def _message(error: DomainError, message) -> str:
+    def _message(error: DomainError, key: str, message) -> str:
         if error.code == "return_exceeds_collected":
             return f"{CODE_MESSAGES[error.code]} ({message})"
         if error.code in ("unknown_store", "store_not_click_and_collect"):
@@ -195,11 +195,14 @@ class ExchangeForm(forms.Form):
                 "sku": message.get("sku", ""),
                 "available": message.get("available", 0),
             }
-        if message == "Too far ahead.":
+        field_code = error.field_codes.get(key)
+        if field_code == "too_far_ahead":
             return _("Couriers are booked at most %(days)s days ahead.") % {
                 "days": settings.COURIER_MAX_DAYS_AHEAD
             }
-        return str(SERVICE_MESSAGES.get(str(message), message))
+        if field_code in FIELD_CODE_MESSAGES:
+            return str(FIELD_CODE_MESSAGES[field_code])
+        return str(message)
 
 
 def _as_list(messages) -> list:

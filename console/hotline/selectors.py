@@ -10,8 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from customers.models import Customer
-from inventory.models import StockLevel
-from inventory.selectors import availability_for_lines
+from inventory.selectors import availability_for_lines, stock_available_by_product
 from orders.models import Order, OrderLine
 from returns.models import CourierBooking, ReturnCase, ReturnLine
 from stores.models import Store
@@ -131,12 +130,7 @@ def replacement_store_list(
         wanted: dict[int, int] = {}
         for product_id, quantity in lines:
             wanted[product_id] = wanted.get(product_id, 0) + quantity
-        units = {
-            product_id: max(on_hand - reserved - safety, 0)
-            for product_id, on_hand, reserved, safety in StockLevel.objects.filter(
-                store=home, product_id__in=list(wanted)
-            ).values_list("product_id", "on_hand", "reserved", "safety_stock")
-        }
+        units = stock_available_by_product(store_id=home.pk, product_ids=wanted)
         stores.insert(
             0,
             ReplacementStore(

@@ -12,9 +12,9 @@ from api.fields import (
 )
 from customers.models import Language
 from orders.models import Order, OrderLine
+from orders.services.placement import MAX_QUANTITY
 
 MAX_LINES = 50
-MAX_QUANTITY = 99
 SKU_MAX_LENGTH = 32
 REASON_MAX_LENGTH = 200
 

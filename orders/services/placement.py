@@ -39,6 +39,7 @@ from payments.services import side_effect_add
 from stores.models import Store
 from stores.selectors import store_ready_by
 
+# Input limits of an order: units of one product, and different products.
 MAX_QUANTITY = 99
 MAX_LINES = 50
 ALTERNATIVES_SHOWN = 3
@@ -85,7 +86,8 @@ def _customer_clean(customer: CustomerInput) -> CustomerInput:
 
 
 def _lines_merge(lines: Sequence[LineInput]) -> dict[str, int]:
-    """SKU -> quantity, duplicates added up; every quantity a whole number from 1 to 99."""
+    """SKU -> quantity, duplicates added up; every quantity a whole number from 1 to
+    MAX_QUANTITY."""
     if not lines:
         raise _invalid("lines", "Order at least one product.")
     if len(lines) > MAX_LINES:
@@ -98,14 +100,16 @@ def _lines_merge(lines: Sequence[LineInput]) -> dict[str, int]:
             or not isinstance(quantity, int)
             or not 1 <= quantity <= MAX_QUANTITY
         ):
-            raise InvalidQuantity(fields={f"lines[{index}].quantity": ["Must be 1 to 99."]})
+            raise InvalidQuantity(
+                fields={f"lines[{index}].quantity": [f"Must be 1 to {MAX_QUANTITY}."]}
+            )
         sku = (line.sku or "").strip()
         if not sku:
             raise _invalid(f"lines[{index}].sku", "Name a product by its SKU.")
         merged[sku] = merged.get(sku, 0) + quantity
         if merged[sku] > MAX_QUANTITY:
             raise InvalidQuantity(
-                fields={f"lines[{index}].quantity": ["At most 99 of one product."]}
+                fields={f"lines[{index}].quantity": [f"At most {MAX_QUANTITY} of one product."]}
             )
     return merged
 

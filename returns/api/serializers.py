@@ -5,9 +5,9 @@ from rest_framework import serializers
 from api.fields import StrictCharField, StrictIntegerField
 from customers.models import Customer
 from returns.models import CourierBooking, ReturnCase, ReturnLine
+from returns.services import MAX_LINE_QUANTITY
 
 MAX_LINES = 50
-MAX_QUANTITY = 99
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -15,7 +15,7 @@ MAX_QUANTITY = 99
 
 class ReturnLineInputSerializer(serializers.Serializer):
     sku = StrictCharField(max_length=32)
-    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
 class AddressInputSerializer(serializers.Serializer):

@@ -45,16 +45,33 @@ def test_units_returned_meanwhile_are_shown_at_the_lines(form):
 
 
 def test_a_quantity_refused_by_the_service_is_shown_at_its_line(form):
-    error = InvalidReturnInput(fields={"lines[0].quantity": ["Must be between 1 and 99."]})
+    error = InvalidReturnInput(
+        fields={"lines[0].quantity": ["Must be between 1 and 99."]},
+        field_codes={"lines[0].quantity": "quantity_out_of_range"},
+    )
 
     form.add_service_error(error)
 
     assert form.errors == {form.lines[0].field_name: ["Between 1 and 99 units."]}
 
 
+def test_the_form_chooses_its_text_by_the_code_whatever_the_services_english_says(form):
+    error = InvalidCollectionWindow(
+        fields={"collection.date": ["Some other wording."]},
+        field_codes={"collection.date": "window_passed"},
+    )
+
+    form.add_service_error(error)
+
+    assert form.errors == {
+        "date": ["This window has already started or passed: choose a later date or time."]
+    }
+
+
 def test_a_window_refused_by_the_service_is_shown_at_its_end(form):
     error = InvalidCollectionWindow(
-        fields={"collection.window_end": ["Must be after window_start."]}
+        fields={"collection.window_end": ["Must be after window_start."]},
+        field_codes={"collection.window_end": "window_ends_before_start"},
     )
 
     form.add_service_error(error)
