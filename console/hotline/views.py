@@ -27,11 +27,9 @@ from console.hotline.selectors import (
     replacement_store_list,
 )
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
+from customers.selectors import SEARCH_LIMIT, customer_get, customer_search
 from orders.models import Order
 from returns.selectors import (
-    SEARCH_LIMIT,
-    customer_get,
-    customer_search,
     customer_timeline,
     return_case_get_for_user,
     return_case_list_needing_attention,

@@ -13,6 +13,7 @@ from api import schema
 from api.idempotency import idempotent
 from api.views import ApiView
 from config.exceptions import DomainError, NotFound
+from customers.selectors import customer_get, customer_search
 from returns import selectors, services
 from returns.api.serializers import (
     CustomerSearchQuerySerializer,
@@ -125,7 +126,7 @@ class CustomerSearchView(ApiView):
     def get(self, request: Request) -> Response:
         query = CustomerSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        customers = selectors.customer_search(query=query.validated_data["search"])
+        customers = customer_search(query=query.validated_data["search"])
         return Response(CustomerSerializer(customers, many=True).data)
 
 
@@ -138,7 +139,7 @@ class CustomerTimelineView(ApiView):
         summary="Hotline: the customer's whole journey across channels, oldest first",
     )
     def get(self, request: Request, customer_id: int) -> Response:
-        customer = selectors.customer_get(customer_id=customer_id)
+        customer = customer_get(customer_id=customer_id)
         entries = selectors.customer_timeline(customer=customer)
         return Response(CustomerTimelineSerializer({"customer": customer, "entries": entries}).data)
 
