@@ -63,3 +63,17 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class PointQueryMixin:
+    """A query with an optional point: `lat` and `lon` together or neither, and `radius_km` only
+    with them."""
+
+    def validate(self, attrs):
+        has_lat, has_lon = "lat" in attrs, "lon" in attrs
+        if has_lat != has_lon:
+            missing = "lon" if has_lat else "lat"
+            raise serializers.ValidationError({missing: ["Give both lat and lon, or neither."]})
+        if "radius_km" in attrs and not has_lat:
+            raise serializers.ValidationError({"radius_km": ["A radius needs lat and lon."]})
+        return super().validate(attrs)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from api.fields import (
     FiniteFloatField,
     PageQuerySerializer,
+    PointQueryMixin,
     StrictCharField,
     StrictIntegerField,
     page_serializer,
@@ -48,7 +49,7 @@ class ProductDetailSerializer(ProductSerializer):
 ProductPageSerializer = page_serializer(ProductSerializer, "ProductPage")
 
 
-class AvailabilityQuerySerializer(serializers.Serializer):
+class AvailabilityQuerySerializer(PointQueryMixin, serializers.Serializer):
     lat = FiniteFloatField(required=False, min_value=-90, max_value=90)
     lon = FiniteFloatField(required=False, min_value=-180, max_value=180)
     radius_km = FiniteFloatField(required=False, min_value=0.001, max_value=MAX_RADIUS_KM)
@@ -56,15 +57,6 @@ class AvailabilityQuerySerializer(serializers.Serializer):
     quantity = serializers.IntegerField(
         required=False, default=1, min_value=1, max_value=MAX_QUANTITY
     )
-
-    def validate(self, attrs):
-        has_lat, has_lon = "lat" in attrs, "lon" in attrs
-        if has_lat != has_lon:
-            missing = "lon" if has_lat else "lat"
-            raise serializers.ValidationError({missing: ["Give both lat and lon, or neither."]})
-        if "radius_km" in attrs and not has_lat:
-            raise serializers.ValidationError({"radius_km": ["A radius needs lat and lon."]})
-        return attrs
 
 
 class StoreAvailabilitySerializer(serializers.Serializer):

@@ -1,26 +1,17 @@
 from rest_framework import serializers
 
-from api.fields import FiniteFloatField
+from api.fields import FiniteFloatField, PointQueryMixin
 from stores.models import OpeningHours, Store
 
 MAX_RADIUS_KM = 2000
 MAX_STORES = 500
 
 
-class StoreListQuerySerializer(serializers.Serializer):
+class StoreListQuerySerializer(PointQueryMixin, serializers.Serializer):
     lat = FiniteFloatField(required=False, min_value=-90, max_value=90)
     lon = FiniteFloatField(required=False, min_value=-180, max_value=180)
     radius_km = FiniteFloatField(required=False, min_value=0.001, max_value=MAX_RADIUS_KM)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_STORES, default=50)
-
-    def validate(self, attrs):
-        has_lat, has_lon = "lat" in attrs, "lon" in attrs
-        if has_lat != has_lon:
-            missing = "lon" if has_lat else "lat"
-            raise serializers.ValidationError({missing: ["Give both lat and lon, or neither."]})
-        if "radius_km" in attrs and not has_lat:
-            raise serializers.ValidationError({"radius_km": ["A radius needs lat and lon."]})
-        return attrs
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):
