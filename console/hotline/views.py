@@ -28,6 +28,7 @@ from console.hotline.selectors import (
 )
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
 from customers.selectors import SEARCH_LIMIT, customer_get, customer_search
+from newsletter.selectors import customer_consents
 from orders.models import Order
 from returns.selectors import (
     customer_timeline,
@@ -122,6 +123,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "cases": cases,
             "timeline": rows,
             "newest_first": newest_first,
+            "consents": customer_consents(customer=customer),
         },
     )
 
