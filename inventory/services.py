@@ -41,6 +41,7 @@ from inventory.models import (
     StockMovement,
     Transfer,
     TransferLine,
+    promisable,
 )
 from stores.models import Store
 
@@ -250,7 +251,7 @@ class _LockedLevel:
 
     @property
     def available(self) -> int:
-        return max(self.on_hand - self.reserved - self.safety_stock, 0)
+        return promisable(self.on_hand, self.reserved, self.safety_stock)
 
 
 # Reserving runs for every order placed, so its two statements are written by hand: the ORM's
