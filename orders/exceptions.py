@@ -119,3 +119,8 @@ class TransferNotReceived(OrderError):
     code = "transfer_not_received"
     status = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The transfer for this order has not arrived yet."
+
+
+class TransferNotFound(NotFound):
+    code = "not_found"
+    default_detail = "No such transfer."

@@ -12,7 +12,9 @@ from api.fields import (
     page_serializer,
 )
 from customers.models import Language
+from inventory.models import Transfer
 from orders.models import Order, OrderLine
+from orders.selectors import TRANSFER_DIRECTIONS
 from orders.services.placement import MAX_QUANTITY
 from stores.selectors import PICKUP_SLOT_LENGTH
 
@@ -270,3 +272,74 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     def get_pickup_code(self, order: Order) -> str | None:
         """Only for the shopper, and only while the order is ready for pickup."""
         return self.context.get("pickup_code")
+
+
+# --- transfers ---------------------------------------------------------------------------------
+
+
+class TransferListQuerySerializer(PageQuerySerializer):
+    store = serializers.CharField(required=False, default="", allow_blank=True, max_length=12)
+    direction = serializers.ChoiceField(
+        choices=TRANSFER_DIRECTIONS, required=False, default="", allow_blank=True
+    )
+    state = serializers.ChoiceField(
+        choices=Transfer.State.values, required=False, default="", allow_blank=True
+    )
+
+
+class TransferRefuseInputSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH)
+
+
+class TransferLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    name = serializers.CharField(source="product.name", read_only=True)
+    quantity = serializers.IntegerField(read_only=True)
+
+
+class TransferOrderSerializer(serializers.Serializer):
+    number = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    ready_by = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    """A transfer with its lines and the order it serves; `available_actions` depends on the
+    caller and comes from the view's context."""
+
+    source_store = OrderStoreSerializer(read_only=True)
+    destination_store = OrderStoreSerializer(read_only=True)
+    lines = TransferLineSerializer(many=True, read_only=True)
+    order = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "number",
+            "state",
+            "source_store",
+            "destination_store",
+            "lines",
+            "order",
+            "requested_at",
+            "shipped_at",
+            "received_at",
+            "cancelled_at",
+            "cancel_reason",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TransferOrderSerializer(allow_null=True))
+    def get_order(self, transfer: Transfer) -> dict | None:
+        order = getattr(transfer, "order", None)
+        return TransferOrderSerializer(order).data if order is not None else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, transfer: Transfer) -> list[str]:
+        return self.context["available_actions"].get(transfer.pk, [])
+
+
+TransferPageSerializer = page_serializer(TransferSerializer, "TransferPage")

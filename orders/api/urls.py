@@ -29,4 +29,18 @@ urlpatterns = [
     path(
         "orders/<str:number>/hand-over/", views.OrderHandOverView.as_view(), name="order-hand-over"
     ),
+    path("transfers/", views.TransferListView.as_view(), name="transfer-list"),
+    path(
+        "transfers/<str:transfer_id>/ship/", views.TransferShipView.as_view(), name="transfer-ship"
+    ),
+    path(
+        "transfers/<str:transfer_id>/receive/",
+        views.TransferReceiveView.as_view(),
+        name="transfer-receive",
+    ),
+    path(
+        "transfers/<str:transfer_id>/cannot-send/",
+        views.TransferCannotSendView.as_view(),
+        name="transfer-cannot-send",
+    ),
 ]
