@@ -50,7 +50,7 @@ class Product(models.Model):
                 fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique_when_set"
             ),
         ]
-        # The search's columns and indexes on PostgreSQL are in migration 0005.
+        # The search's columns and indexes on PostgreSQL are in migration 0006.
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"

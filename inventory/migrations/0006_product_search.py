@@ -69,7 +69,7 @@ def drop_search_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0004_alter_product_options_alter_reservation_options_and_more"),
+        ("inventory", "0005_transfer_cancel_reason"),
     ]
 
     operations = [
