@@ -1,16 +1,21 @@
 """Reads of orders: lookups for shoppers and staff, queues, actions, the timeline, due work."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from inventory.models import Transfer, TransferLine
+from inventory.selectors import stock_available_by_product
 from orders import codes
 from orders.exceptions import OrderNotFound, TransferNotFound
 from orders.models import Order
+from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids, user_works_at
+from stores.selectors import SlotOffer, pickup_slot_list, store_ready_by
 
 ACTIONS = ("cancel", "start_picking", "report_shortage", "mark_ready", "hand_over")
 TRANSFER_DIRECTIONS = ("outgoing", "incoming")
@@ -150,6 +155,40 @@ def order_ids_due_for_expiry(
         .order_by("hold_until")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """The pickup slots an order could make at a store, and why from when: `via_transfer` when
+    the store lacks some units and they must come from another store first."""
+
+    ready_by: datetime.datetime | None
+    via_transfer: bool
+    slots: list[SlotOffer]
+
+
+def pickup_slot_list_for_order(
+    *,
+    store: Store,
+    lines: Sequence[tuple[int, int]],
+    now: datetime.datetime,
+    day: datetime.date | None = None,
+    days: int | None = None,
+) -> SlotChoice:
+    """The store's slots starting no earlier than the order, (product id, quantity) lines, could
+    be ready there: after picking when the store has every unit, after a transfer otherwise;
+    earliest first, full ones with 0 places. At most 5 queries."""
+    wanted: dict[int, int] = {}
+    for product_id, quantity in lines:
+        wanted[product_id] = wanted.get(product_id, 0) + quantity
+    available = stock_available_by_product(store_id=store.pk, product_ids=wanted) if wanted else {}
+    via_transfer = any(available.get(product, 0) < quantity for product, quantity in wanted.items())
+    ready_by = store_ready_by(store=store, now=now, via_transfer=via_transfer)
+    if ready_by is None:
+        return SlotChoice(ready_by=None, via_transfer=via_transfer, slots=[])
+    extra = {"days": days} if days is not None else {}
+    slots = pickup_slot_list(store=store, now=now, earliest=ready_by, day=day, **extra)
+    return SlotChoice(ready_by=ready_by, via_transfer=via_transfer, slots=slots)
 
 
 # --- transfers (ship-to-store), as the stores and the hotline see them ------------------------

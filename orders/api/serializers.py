@@ -1,5 +1,6 @@
 """Explicit input and output shapes of the orders API; no serializer here writes a model."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,6 +16,7 @@ from inventory.models import Transfer
 from orders.models import Order, OrderLine
 from orders.selectors import TRANSFER_DIRECTIONS
 from orders.services.placement import MAX_QUANTITY
+from stores.selectors import PICKUP_SLOT_LENGTH
 
 MAX_LINES = 50
 SKU_MAX_LENGTH = 32
@@ -76,6 +78,18 @@ class OrderListQuerySerializer(PageQuerySerializer):
     )
 
 
+class PickupSlotQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(
+        required=False, default=None, help_text="The store's local day; default: from today on."
+    )
+    sku = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=SKU_MAX_LENGTH
+    )
+    quantity = serializers.IntegerField(
+        required=False, default=1, min_value=1, max_value=MAX_QUANTITY
+    )
+
+
 class EmptyInputSerializer(serializers.Serializer):
     """Transitions that need nothing but the order."""
 
@@ -91,6 +105,22 @@ class OrderPlacedSerializer(serializers.Serializer):
     ready_by = serializers.DateTimeField(source="order.ready_by", allow_null=True)
     total = serializers.DecimalField(source="order.total", max_digits=10, decimal_places=2)
     currency = serializers.CharField(source="order.currency")
+
+
+class PickupSlotSerializer(serializers.Serializer):
+    """One pickup slot, its times in the store's time zone; `available` 0 when it is full."""
+
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    available = serializers.IntegerField()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_start(self, slot) -> str:
+        return slot.start.isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_end(self, slot) -> str:
+        return slot.end.isoformat()
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -136,10 +166,30 @@ class TimelineEntrySerializer(serializers.Serializer):
         return fields
 
 
+class PickupSlotTimesSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+@extend_schema_field(PickupSlotTimesSerializer(allow_null=True))
+class OrderPickupSlotField(serializers.Field):
+    """The order's slot as `{start, end}` in its store's time zone, or null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, order: Order) -> dict | None:
+        if order.pickup_slot is None:
+            return None
+        start = order.pickup_slot.astimezone(order.pickup_store.zone)
+        return {"start": start.isoformat(), "end": (start + PICKUP_SLOT_LENGTH).isoformat()}
+
+
 class OrderSummarySerializer(serializers.ModelSerializer):
     """An order in a queue: enough to pick it and to find it at the counter."""
 
     pickup_store = serializers.CharField(source="pickup_store.code", read_only=True)
+    pickup_slot = OrderPickupSlotField()
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
 
@@ -171,6 +221,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     from the view through the context, because they depend on who is asking."""
 
     pickup_store = OrderStoreSerializer(read_only=True)
+    pickup_slot = OrderPickupSlotField()
     customer = OrderCustomerSerializer(read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
     hand_over_locked = serializers.BooleanField(read_only=True)

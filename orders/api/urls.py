@@ -3,6 +3,11 @@ from django.urls import path
 from orders.api import views
 
 urlpatterns = [
+    path(
+        "stores/<str:code>/pickup-slots/",
+        views.PickupSlotListView.as_view(),
+        name="store-pickup-slots",
+    ),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<str:number>/cancel/", views.OrderCancelView.as_view(), name="order-cancel"),

@@ -3,6 +3,7 @@ they may do to it by the transitions' permissions in orders.services; an order o
 caller's reach answers 404."""
 
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
@@ -14,6 +15,8 @@ from api import schema, throttling
 from api.fields import page
 from api.idempotency import idempotent
 from api.views import ApiView
+from config.exceptions import InvalidInput, NotFound
+from inventory.selectors import product_get_by_sku
 from orders import selectors, services
 from orders.api.serializers import (
     CancelInputSerializer,
@@ -25,6 +28,8 @@ from orders.api.serializers import (
     OrderPlacedSerializer,
     OrderPlaceInputSerializer,
     OrderSummarySerializer,
+    PickupSlotQuerySerializer,
+    PickupSlotSerializer,
     ShortageInputSerializer,
     TransferListQuerySerializer,
     TransferPageSerializer,
@@ -32,7 +37,11 @@ from orders.api.serializers import (
     TransferSerializer,
 )
 from orders.models import Order
-from stores.selectors import store_get_for_reader
+from stores.selectors import (
+    pickup_slot_horizon,
+    store_get_for_reader,
+    store_list_for_click_and_collect,
+)
 
 ORDER_TOKEN_HEADER = "X-Order-Token"
 
@@ -276,6 +285,44 @@ class OrderHandOverView(StoreTransitionView):
             pickup_code=data["pickup_code"],
             override_reason=data["override_reason"],
         )
+
+
+class PickupSlotListView(ApiView):
+    """The slots a shopper can choose at a store; with `sku` and `quantity` only those an order
+    of them could make (stock here, or a transfer first)."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = throttling.CATALOGUE
+
+    @extend_schema(
+        operation_id="stores_pickup_slots",
+        parameters=[PickupSlotQuerySerializer],
+        responses={200: PickupSlotSerializer(many=True), **schema.errors(400, 404, 429)},
+        summary="Pickup slots of a store, earliest first, in its time zone (available 0: full)",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        query = PickupSlotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        store = store_list_for_click_and_collect().filter(code=code).first()
+        if store is None:
+            raise NotFound("No such store takes click-and-collect orders.")
+        now = timezone.now()
+        day = params["date"]
+        if day is not None:
+            today = timezone.localtime(now, store.zone).date()
+            horizon = pickup_slot_horizon(store=store, now=now)
+            if not today <= day <= horizon:
+                raise InvalidInput(
+                    "No slots on this day.",
+                    fields={"date": [f"Choose a day from {today} to {horizon}."]},
+                )
+        lines = []
+        if params["sku"]:
+            product = product_get_by_sku(sku=params["sku"])
+            lines = [(product.pk, params["quantity"])]
+        choice = selectors.pickup_slot_list_for_order(store=store, lines=lines, now=now, day=day)
+        return Response(PickupSlotSerializer(choice.slots, many=True).data)
 
 
 # --- transfers ---------------------------------------------------------------------------------

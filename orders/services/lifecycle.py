@@ -40,6 +40,7 @@ from payments.models import Payment, SideEffect
 from payments.services import side_effect_add
 from stores.roles import user_is_manager_of
 from stores.selectors import store_ready_by
+from stores.services import pickup_slot_release
 
 
 def _reason_clean(reason: str) -> str:
@@ -86,6 +87,8 @@ def _cancel_locked(order: Order, by: User | None, reason: str, now) -> Order:
     source = order.state
     lines = _lines(order)
     _release_everything(order, lines, by, f"order {order.number} cancelled")
+    if order.pickup_slot is not None:
+        pickup_slot_release(store_id=order.pickup_store_id, start=order.pickup_slot)
     order.cancel(now=now, reason=reason)
     order.save()
     history_add(order=order, transition="cancel", source=source, actor=by, at=now, reason=reason)
@@ -316,9 +319,9 @@ def order_hand_over(
 
 @transaction.atomic
 def order_cancel(*, order: Order, by: User | None, reason: str) -> Order:
-    """any open state → cancelled; locks the order, then the stock rows; releases every
-    reservation and cancels a pending transfer; queues the payment void and the message.
-    by=None is the shopper (or the system)."""
+    """any open state → cancelled; locks the order, then the stock rows, then its pickup slot;
+    releases every reservation, cancels a pending transfer and frees the slot's place; queues
+    the payment void and the message. by=None is the shopper (or the system)."""
     reason = _reason_clean(reason)
     now = timezone.now()
     order = order_lock(order.pk)

@@ -36,6 +36,7 @@ ENDPOINTS = [
     ("products", "get", "/api/v1/products/", None, None, [200] * 8),
     ("product", "get", "/api/v1/products/DRL-18V/", None, None, [200] * 8),
     ("availability", "get", "/api/v1/products/DRL-18V/availability/", None, None, [200] * 8),
+    ("pickup_slots", "get", "/api/v1/stores/PAS-01/pickup-slots/", None, None, [200] * 8),
     (
         "stock_list",
         "get",
