@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import DomainError
+from config.replica import replica_reads
 from customers.services import CustomerInput
 from inventory.exceptions import UnknownProduct
 from inventory.models import Product
@@ -170,6 +171,7 @@ def _location(request: HttpRequest) -> tuple[LocationForm, float | None, float |
     return form, latitude, longitude
 
 
+@replica_reads
 def search(request: HttpRequest) -> HttpResponse:
     """Product search: results with price and in how many stores they can be collected."""
     form = SearchForm(request.GET or None)
@@ -217,6 +219,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     """The product and where it can be collected: nearest stores first when the shopper gave a
     location, else every store by name."""
