@@ -39,6 +39,7 @@ from orders.selectors import (
 from orders.services import LineInput, order_cancel, order_place
 from orders.services.placement import MAX_QUANTITY
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
+from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
 from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
 
@@ -345,6 +346,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             except DomainError as error:
                 alternatives = _checkout_error(form, error)
             else:
+                if data["newsletter"]:
+                    newsletter_request_at_checkout(request, email=data["email"])
                 return redirect(_order_url(placed.order.number, placed.access_token))
     else:
         store_code = request.GET.get("store", "")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "payments",
     "orders",
     "returns",
+    "newsletter",
     "api",
     "shop",
     "console",
@@ -143,6 +144,7 @@ REST_FRAMEWORK = {
         "order_place": env.str("API_THROTTLE_ORDER_PLACE", default="20/min"),
         "shopper_order": env.str("API_THROTTLE_SHOPPER_ORDER", default="60/min"),
         "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="10/min"),
+        "newsletter": env.str("API_THROTTLE_NEWSLETTER", default="10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -161,6 +163,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": "orders.models.Order.State",
         "ReturnCaseStateEnum": "returns.models.ReturnCase.State",
         "CourierBookingStateEnum": "returns.models.CourierBooking.State",
+        "MessageChannelEnum": "customers.models.Channel",
+        "SalesChannelEnum": "orders.models.Order.SalesChannel",
+        "LanguageEnum": ["de", "en"],
     },
 }
 
