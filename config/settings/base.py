@@ -2,7 +2,7 @@
 
 from kombu import Exchange, Queue
 
-from config.env import BASE_DIR, VAR_DIR, env
+from config.env import BASE_DIR, VAR_DIR, databases, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")
 DEBUG = env.bool("DEBUG", default=False)
@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Marks the requests whose reads may go to the read replica; inert without one.
+    "config.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,11 +72,12 @@ TEMPLATES = [
 
 # DATABASE_URL, e.g. postgres://user@host:5432/name; the default is an SQLite file so the demo
 # needs nothing installed.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# DATABASE_REPLICA_URL (optional) adds a streaming replica for the reads that may be a moment old
+# (config/replica.py); DATABASE_POOL_MAX_SIZE a connection pool per process (config/env.py).
+DATABASES = databases(env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
+# Only these apps' rows are read from the replica, and only by views marked @replica_reads.
+DATABASE_REPLICA_APPS = ["inventory", "stores"]
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE_URL, e.g. redis://host:6379/1: API rate limits count here, so several web processes
