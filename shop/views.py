@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import DomainError
+from config.replica import replica_reads
 from customers.services import CustomerInput
 from inventory.exceptions import UnknownProduct
 from inventory.models import Product
@@ -39,6 +40,7 @@ from orders.selectors import (
 from orders.services import LineInput, order_cancel, order_place
 from orders.services.placement import MAX_QUANTITY
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
+from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
 from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
 
@@ -171,6 +173,7 @@ def _location(request: HttpRequest) -> tuple[LocationForm, float | None, float |
     return form, latitude, longitude
 
 
+@replica_reads
 def search(request: HttpRequest) -> HttpResponse:
     """Product search: results with price and in how many stores they can be collected."""
     form = SearchForm(request.GET or None)
@@ -218,6 +221,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     """The product and where it can be collected: nearest stores first when the shopper gave a
     location, else every store by name."""
@@ -343,6 +347,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             except DomainError as error:
                 alternatives = _checkout_error(form, error)
             else:
+                if data["newsletter"]:
+                    newsletter_request_at_checkout(request, email=data["email"])
                 return redirect(_order_url(placed.order.number, placed.access_token))
     else:
         store_code = request.GET.get("store", "")
