@@ -29,6 +29,7 @@ from console.hotline.selectors import (
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
 from console.labels import ORDER_ATTENTION
 from customers.selectors import SEARCH_LIMIT, customer_get, customer_search
+from newsletter.selectors import customer_consents
 from orders.models import Order
 from orders.selectors import order_list_needing_attention
 from returns.selectors import (
@@ -128,6 +129,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "cases": cases,
             "timeline": rows,
             "newest_first": newest_first,
+            "consents": customer_consents(customer=customer),
         },
     )
 
