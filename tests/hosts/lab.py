@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1] if Path(
-    "/usr/lib/postgresql"
-).exists() else None
+PG_BIN = (
+    sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    if Path("/usr/lib/postgresql").exists()
+    else None
+)
 SECRET_KEY = "lab-" + "k" * 60
 
 
