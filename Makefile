@@ -37,9 +37,10 @@ run: seed
 	@echo "    Shop            http://127.0.0.1:$(PORT)/"
 	@echo "    Staff console   http://127.0.0.1:$(PORT)/admin/"
 	@echo "    Hotline         http://127.0.0.1:$(PORT)/admin/hotline/   (log in as agent)"
+	@echo "    Campaigns       http://127.0.0.1:$(PORT)/admin/newsletter/campaign/   (log in as marketing)"
 	@echo "    API docs        http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "    Health          http://127.0.0.1:$(PORT)/healthz  and  /readyz"
-	@echo "  Demo logins (password: demo): admin, agent, clerk.<store code>, e.g. clerk.pas-01"
+	@echo "  Demo logins (password: demo): admin, agent, marketing, clerk.<store code>, e.g. clerk.pas-01"
 	@echo ""
 	PORT=$(PORT) $(BIN)/honcho --procfile Procfile.local start
 

@@ -1,7 +1,8 @@
 """Who sees what in the staff console, decided once per request on top of stores.roles.
 
 A clerk or manager reads and works their own stores; a hotline agent reads every store and
-changes nothing here; an administrator does everything. Django's model permissions are not
+changes nothing here; marketing edits and sends campaigns and reads the channel KPIs; an
+administrator does everything. Django's model permissions are not
 consulted for these roles: the role is the permission, so a new clerk needs nothing but a
 StaffMembership (and is_staff to log in).
 """
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from stores.roles import user_is_agent, user_is_manager_of, user_store_ids
+from stores.roles import user_is_agent, user_is_manager_of, user_is_marketing, user_store_ids
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class ConsoleRole:
     is_agent: bool
     store_ids: frozenset[int]
     manager_store_ids: frozenset[int]
+    is_marketing: bool = False
 
     @property
     def reads_every_store(self) -> bool:
@@ -31,7 +33,12 @@ class ConsoleRole:
 
     @property
     def uses_console(self) -> bool:
-        return self.reads_every_store or self.is_store_staff
+        return self.reads_every_store or self.is_store_staff or self.is_marketing
+
+    @property
+    def sees_channel_kpis(self) -> bool:
+        """The newsletter's and the sales channels' KPIs: marketing, managers, administrators."""
+        return self.is_admin or self.is_marketing or bool(self.manager_store_ids)
 
     @property
     def is_manager(self) -> bool:
@@ -66,6 +73,7 @@ def console_role(request: HttpRequest) -> ConsoleRole:
             manager_store_ids=frozenset(
                 store_id for store_id in store_ids if user_is_manager_of(user, store_id)
             ),
+            is_marketing=bool(user.is_superuser) or user_is_marketing(user),
         )
     request._console_role = role
     return role

@@ -23,6 +23,8 @@ def domain_error_message(error: DomainError) -> str:
         "invalid_quantity": _("Enter a whole number within the allowed range."),
         "invalid_pickup_code": _("A pickup code has 6 digits."),
         "invalid_transfer_state": _("The transfer cannot do this in its current state."),
+        "campaign_not_editable": _("The campaign is being sent or was sent; it cannot change."),
+        "campaign_incomplete": _("The campaign needs a German subject and text first."),
         "reservation_not_held": _(
             "The units reserved for this transfer are no longer held; correct the count."
         ),

@@ -18,7 +18,8 @@ Report = Callable[[str], None]
 
 DEMO_EMAIL_DOMAIN = "kunden.example.com"
 DEMO_STORES = ("PAS-01", "MUC-01", "BER-01")
-CAMPAIGNS = ("newsletter-2026-11", "", "", "social-herbst", "")
+# The first is the newsletter campaign demo/newsletter.py sends (with its clicks) before the day.
+CAMPAIGNS = ("werkzeugwochen", "", "", "social-herbst", "")
 NAMES = (
     "Erika Müller", "Hans Schmidt", "Sabine Fischer", "Jürgen Weber", "Monika Wagner",
     "Thomas Becker", "Petra Hoffmann", "Stefan Schäfer", "Andrea Koch", "Michael Richter",

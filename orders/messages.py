@@ -5,10 +5,12 @@ token) are derived here, at send time, and never written to the outbox row."""
 import zoneinfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from inventory.selectors import product_list_accessories_available
 from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable
+from messaging.services import promotion_allowed
 from orders.models import Order
 from orders.selectors import order_access_token_for_messages, order_pickup_code_for_shopper
 
@@ -78,6 +80,11 @@ def order_message_context(notification: Notification) -> dict:
                 {"day": names[hours.weekday], "opens": hours.opens, "closes": hours.closes}
                 for hours in store.opening_hours.order_by("weekday")
             ],
-            accessories=_accessories(order, lines),
+            # Suggestions are promotional: only with consent on the channel and within the cap.
+            accessories=_accessories(order, lines)
+            if promotion_allowed(
+                customer=notification.customer, channel=notification.channel, now=timezone.now()
+            )
+            else [],
         )
     return context

@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from stores.models import StaffMembership
 
 HOTLINE_AGENTS_GROUP = "Hotline agents"
+# Marketing edits and sends newsletter campaigns and reads the channel KPIs of every store.
+MARKETING_GROUP = "Marketing"
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -16,6 +18,15 @@ def user_is_agent(user: User) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=HOTLINE_AGENTS_GROUP).exists()
+
+
+def user_is_marketing(user: User) -> bool:
+    """Marketing users (and administrators) edit campaigns and read every store's channel KPIs."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=MARKETING_GROUP).exists()
 
 
 def user_store_ids(user: User) -> set[int]:

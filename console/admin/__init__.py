@@ -3,4 +3,4 @@
 Django's admin autodiscovery imports `console.admin`; the domain apps never import a screen.
 """
 
-from console.admin import inventory, orders, returns, stores  # noqa: F401
+from console.admin import inventory, newsletter, orders, returns, stores  # noqa: F401

@@ -51,6 +51,22 @@ def _lock(campaign_id: int) -> Campaign:
 
 
 @transaction.atomic
+def campaign_save(*, campaign: Campaign, by=None) -> Campaign:
+    """Creates or changes a draft or scheduled campaign (its fields as the editor set them);
+    locks an existing one first. A campaign being sent or sent never changes."""
+    if campaign.pk is not None:
+        current = _lock(campaign.pk)
+        if current.state not in EDITABLE:
+            raise CampaignNotEditable()
+        campaign.state = current.state
+        campaign.cursor = current.cursor
+    elif by is not None and getattr(by, "is_authenticated", False):
+        campaign.created_by = by
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
 def campaign_schedule(
     *, campaign_id: int, at: datetime.datetime | None = None, now: datetime.datetime | None = None
 ) -> Campaign:
@@ -239,7 +255,7 @@ def campaign_message_deliver(message_id: int, *, now: datetime.datetime | None =
         CampaignMessage,
         claim,
         status=CampaignMessage.Status.SENT,
-        sent_at=timezone.now(),
+        sent_at=now or timezone.now(),
         provider_id=provider_id[:200],
     )
     return CampaignMessage.Status.SENT

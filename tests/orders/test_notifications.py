@@ -68,6 +68,7 @@ def test_the_ready_message_carries_the_code_the_hours_and_three_accessories_in_s
         drill.accessories.add(accessory)
         StockLevelFactory(store=store, product=accessory, on_hand=0 if index == 1 else 3)
     order = place().order
+    Customer.objects.filter(pk=order.customer_id).update(email_promotions_consent=True)
     order_start_picking(order=order, by=clerk)
     order = order_mark_ready(order=order, by=clerk)
 
@@ -82,6 +83,22 @@ def test_the_ready_message_carries_the_code_the_hours_and_three_accessories_in_s
     assert "- Koffer (10,00 EUR)" in body
     assert "- Ladegerät" in body
     assert "Akku 4Ah" not in body
+
+
+def test_the_ready_message_suggests_no_accessories_without_consent(
+    place, store, stocked, drill, clerk
+):
+    accessory = ProductFactory(sku="ACC-1", name="Koffer", price="10.00")
+    drill.accessories.add(accessory)
+    StockLevelFactory(store=store, product=accessory, on_hand=3)
+    order = place().order
+    order_start_picking(order=order, by=clerk)
+    order_mark_ready(order=order, by=clerk)
+
+    _deliver("ready")
+
+    assert "Abholcode" in mail.outbox[0].body
+    assert "Koffer" not in mail.outbox[0].body
 
 
 def test_a_customer_preferring_sms_also_gets_the_ready_message_by_sms(place, stocked, clerk):

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from demo.inventory import demo_products_seed, demo_stock_seed
+from demo.newsletter import demo_marketing_seed, demo_newsletter_seed
 from demo.orders import demo_orders_seed
 from demo.returns import demo_exchange_seed
 from demo.stores import demo_staff_seed, demo_stores_seed, demo_users_seed
@@ -28,7 +29,9 @@ class Command(BaseCommand):
         demo_staff_seed(password=password, report=report)
         demo_products_seed(report=report)
         demo_stock_seed(stores=stores, report=report)
+        demo_marketing_seed(password=password, report=report)
         demo_orders_seed(report=report)
+        demo_newsletter_seed(report=report)
         demo_exchange_seed(report=report)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s")
