@@ -6,6 +6,7 @@ readable table and, as its very last line, one JSON object with its figures.
 
 - availability: how fast a shopper learns which stores have a product
 - reserve: reserving stock under contention, ORM against raw SQL
+- search: the catalogue search
 - pool: database connections and latency of gunicorn processes per way of connecting
 - beats: two beat processes for two minutes, each periodic job sent once per period
 """
@@ -15,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve", "pool", "beats")
+BENCHMARKS = ("availability", "reserve", "search", "pool", "beats")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
