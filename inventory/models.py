@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -45,6 +46,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+
+def promisable(on_hand: int, reserved: int, safety_stock: int) -> int:
+    """Available to promise, for a stock level already in memory: the same rule as
+    `available_to_promise`, which every query uses."""
+    return max(on_hand - reserved - safety_stock, 0)
 
 
 def available_to_promise(relation: str = "") -> Greatest:
@@ -103,7 +110,7 @@ class StockLevel(models.Model):
     @property
     def available(self) -> int:
         """Available to promise online: what is neither reserved nor kept back as safety stock."""
-        return max(self.on_hand - self.reserved - self.safety_stock, 0)
+        return promisable(self.on_hand, self.reserved, self.safety_stock)
 
 
 class Reservation(models.Model):
@@ -250,6 +257,7 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("transfer")
@@ -262,9 +270,13 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"transfer {self.pk} {self.source_store_id}->{self.destination_store_id} ({self.state})"
-        )
+        # No store codes here: naming a transfer must not cost a query per row.
+        return gettext("Transfer %(number)s") % {"number": self.number}
+
+    @property
+    def number(self) -> str:
+        """What people read and say: T and the id, zero-padded."""
+        return f"T{self.pk or 0:05d}"
 
     @transition(field=state, source=State.REQUESTED, target=State.IN_TRANSIT)
     def ship(self, *, now) -> None:
@@ -275,8 +287,9 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         self.received_at = now
 
     @transition(field=state, source=[State.REQUESTED, State.IN_TRANSIT], target=State.CANCELLED)
-    def cancel(self, *, now) -> None:
+    def cancel(self, *, now, reason: str = "") -> None:
         self.cancelled_at = now
+        self.cancel_reason = reason
 
 
 class TransferLine(models.Model):

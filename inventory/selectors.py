@@ -8,7 +8,7 @@ on every product page and across hundreds of stores.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity, UnknownProduct
-from inventory.models import Product, StockLevel, available_to_promise
+from inventory.models import Product, StockLevel, Transfer, available_to_promise
 from stores.models import Store
 from stores.selectors import (
     distance_km,
@@ -234,10 +234,12 @@ def availability_for_lines(
     longitude: float | None,
     limit: int | None = None,
     exclude_store_id: int | None = None,
+    exclude_store_ids: Collection[int] = (),
     now: datetime.datetime | None = None,
 ) -> list[StoreAvailability]:
     """Stores that have every line, (product id, quantity), nearest first; lines naming the same
-    product add up. `limit` counts stores that have everything. At most 5 queries."""
+    product add up; never the stores in `exclude_store_ids` (e.g. ones that could not send).
+    `limit` counts stores that have everything. At most 5 queries."""
     if not lines:
         raise InvalidQuantity("Ask for at least one line.", fields={"lines": ["Give a line."]})
     wanted: dict[int, int] = {}
@@ -250,6 +252,8 @@ def availability_for_lines(
     candidates = store_list_for_click_and_collect()
     if exclude_store_id is not None:
         candidates = candidates.exclude(pk=exclude_store_id)
+    if exclude_store_ids:
+        candidates = candidates.exclude(pk__in=list(exclude_store_ids))
     ranked_ids = store_ids_by_distance(
         latitude=latitude, longitude=longitude, exclude_store_id=exclude_store_id
     )
@@ -296,3 +300,13 @@ def product_store_counts_with_stock(
         .order_by()
     )
     return {row["product_id"]: row["stores"] for row in rows}
+
+
+def transfer_source_ids_refused(*, reference: str) -> set[int]:
+    """The stores whose transfers for this reference (e.g. "order:<number>") were cancelled
+    before they shipped: they said they cannot send."""
+    return set(
+        Transfer.objects.filter(
+            reference=reference, state=Transfer.State.CANCELLED, shipped_at__isnull=True
+        ).values_list("source_store_id", flat=True)
+    )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dates import WEEKDAYS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -35,6 +36,7 @@ from orders.selectors import (
     order_pickup_code_for_shopper,
 )
 from orders.services import LineInput, order_cancel, order_place
+from orders.services.placement import MAX_QUANTITY
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
 from stores.models import Store, StoreClosure
 from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
@@ -90,7 +92,7 @@ CHECKOUT_MESSAGES = {
     "phone": gettext_lazy("Enter the number with its country code, e.g. +49 151 2345678."),
     "store": gettext_lazy("Choose one of the stores in the list."),
     "payment_method": gettext_lazy("Choose how you want to pay."),
-    "quantity": gettext_lazy("Choose a quantity from 1 to 99."),
+    "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
 }
 CHECKOUT_MESSAGES_BY_CODE = {
     "store_not_click_and_collect": (

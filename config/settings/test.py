@@ -41,3 +41,12 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min"},
 }
+
+# The single-beat test runs beat with one entry that fires this often, and nothing else.
+if env.float("TEST_BEAT_TICK_SECONDS", default=0.0):
+    CELERY_BEAT_SCHEDULE = {
+        "test-beat-tick": {
+            "task": "tests.support.worker_tasks.beat_tick_task",
+            "schedule": env.float("TEST_BEAT_TICK_SECONDS"),
+        }
+    }

@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from inventory.models import Transfer
+from inventory.services import StockRequest, transfer_request, transfer_ship
 from orders import selectors
 from orders.models import Order
 from returns.couriers.signing import signature_header
@@ -24,6 +26,7 @@ from returns.services import courier_booking_book
 from tests.api.conftest import admin, advance, agent, clerk_of, client_for, manager_of, place_order
 from tests.hotline.scenario import exchange_of, order_collect, store_open_all_day
 from tests.inventory.factories import ProductFactory, StockLevelFactory
+from tests.stores.factories import StoreFactory
 
 ROLES = (
     "anonymous",
@@ -100,7 +103,8 @@ def expect(answers: str) -> dict[str, int]:
 class Row:
     """One endpoint and method. `given` names the world it needs: an order in a state, a
     collected order ("collected"), an exchange case received at the order's own store
-    ("case") or at the other store ("case_other_store"), a booked courier pickup ("booking")."""
+    ("case") or at the other store ("case_other_store"), a booked courier pickup ("booking"),
+    transfers from and to the order's store ("transfers")."""
 
     name: str
     method: str
@@ -135,6 +139,7 @@ ROWS = [
     Row("products", "get", "/api/v1/products/", ANYONE_200),
     Row("product", "get", "/api/v1/products/DRL-18V/", ANYONE_200),
     Row("availability", "get", "/api/v1/products/DRL-18V/availability/", ANYONE_200),
+    Row("pickup_slots", "get", "/api/v1/stores/PAS-01/pickup-slots/", ANYONE_200),
     Row(
         "stock_list",
         "get",
@@ -241,6 +246,39 @@ ROWS = [
         {"X-Courier-Signature": "{signature}"},
         raw=True,
     ),
+    # Transfers: {outgoing} is requested from PAS-01, {incoming} in transit to it.
+    Row("transfers", "get", "/api/v1/transfers/", expect("401 401 401 200 200 200 200 200")),
+    Row(
+        "transfers_of_store",
+        "get",
+        "/api/v1/transfers/?store=PAS-01",
+        expect("401 401 401 200 404 200 200 200"),
+        given="transfers",
+    ),
+    Row(
+        "transfer_ship",
+        "post",
+        "/api/v1/transfers/{outgoing}/ship/",
+        STAFF_OF_STORE,
+        {},
+        "transfers",
+    ),
+    Row(
+        "transfer_cannot_send",
+        "post",
+        "/api/v1/transfers/{outgoing}/cannot-send/",
+        STAFF_OF_STORE,
+        {"reason": "matrix"},
+        "transfers",
+    ),
+    Row(
+        "transfer_receive",
+        "post",
+        "/api/v1/transfers/{incoming}/receive/",
+        STAFF_OF_STORE,
+        {},
+        "transfers",
+    ),
     Row("schema", "get", "/api/schema/", ANYONE_200),
     Row("docs", "get", "/api/docs/", ANYONE_200),
 ]
@@ -283,6 +321,8 @@ def world_for(given: str) -> World:
         store_code = "MUC-01" if given == "case_other_store" else "PAS-01"
         opened = exchange_of(order, by=agent(), store_code=store_code, sku="DRL-18V")
         values["case"] = opened.case.number
+    if given == "transfers":
+        values.update({key: transfer.pk for key, transfer in _transfers(store, drill).items()})
     if given == "booking":
         booking = CourierBooking.objects.get(case__number=values["case"])
         courier_booking_book(booking_id=booking.pk)
@@ -291,6 +331,25 @@ def world_for(given: str) -> World:
     order = Order.objects.get(pk=order.pk)
     values["code"] = selectors.order_pickup_code_for_shopper(order=order) or ""
     return World(order=order, token=token, store=store, other_store=other_store, values=values)
+
+
+def _transfers(store, product) -> dict[str, Transfer]:
+    """One transfer requested from the store to a third store, one in transit to it."""
+    third = StoreFactory(code="REG-01", latitude=49.0134, longitude=12.1016)
+    StockLevelFactory(store=third, product=product, on_hand=5)
+    outgoing = transfer_request(
+        source_store_id=store.pk,
+        destination_store_id=third.pk,
+        requests=[StockRequest(product.pk, 1, "matrix:out")],
+        reference="matrix:out",
+    )
+    incoming = transfer_request(
+        source_store_id=third.pk,
+        destination_store_id=store.pk,
+        requests=[StockRequest(product.pk, 1, "matrix:in")],
+        reference="matrix:in",
+    )
+    return {"outgoing": outgoing, "incoming": transfer_ship(transfer_id=incoming.pk)}
 
 
 def caller(role: str, world: World) -> APIClient:
@@ -387,6 +446,8 @@ PLACEHOLDERS = {
     "number": "NUMBER",
     "case": "RMA-CASE",
     "customer": 1,
+    "outgoing": 1,
+    "incoming": 1,
     "code": "",
     "booking": "",
     "signature": "",
