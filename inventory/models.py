@@ -17,14 +17,21 @@ from stores.models import Store
 
 class Product(models.Model):
     sku = models.CharField(_("SKU"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, help_text=_("German"))
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("German"))
+    description_en = models.TextField(_("description in English"), blank=True)
     category = models.CharField(_("category"), max_length=60, blank=True)
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, help_text=_("EUR, VAT included")
     )
     gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
     is_active = models.BooleanField(_("is active"), default=True)
+    popularity = models.PositiveIntegerField(
+        _("popularity"),
+        default=0,
+        help_text=_("Higher comes first among equally relevant search results (bestsellers)."),
+    )
     accessories = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -43,9 +50,20 @@ class Product(models.Model):
                 fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique_when_set"
             ),
         ]
+        # The search's columns and indexes on PostgreSQL are in migration 0006.
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+    def name_in(self, language: str) -> str:
+        """The name in this language ("de", "en", "en-gb"…); German when there is none."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name
+
+    def description_in(self, language: str) -> str:
+        """The description in this language; German when there is none."""
+        if language.startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
 
 
 def promisable(on_hand: int, reserved: int, safety_stock: int) -> int:

@@ -11,13 +11,26 @@ import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity, UnknownProduct
 from inventory.models import Product, StockLevel, Transfer, available_to_promise
+from inventory.search import product_ids_ranked
 from stores.models import Store
 from stores.selectors import (
     distance_km,
@@ -54,13 +67,21 @@ def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:
 
 
 def product_list(*, search: str = "") -> QuerySet[Product]:
-    """Products on sale, by SKU; `search` matches words of the name, the SKU's start or the GTIN."""
-    products = Product.objects.filter(is_active=True).order_by("sku")
-    for word in search.split():
-        products = products.filter(
-            Q(name__icontains=word) | Q(sku__istartswith=word) | Q(gtin=word)
+    """Products on sale: without `search` by SKU; with it the catalogue search's matches, best
+    first (inventory.search: names and descriptions in German and English, parts of compounds,
+    typos, the SKU or its start, the GTIN), at most MAX_RESULTS of them."""
+    products = Product.objects.filter(is_active=True)
+    if not search.strip():
+        return products.order_by("sku")
+    ranked = product_ids_ranked(search)
+    if connection.vendor == "postgresql":
+        position = RawSQL(f"array_position(%s::bigint[], {Product._meta.db_table}.id)", (ranked,))
+    else:
+        position = Case(
+            *(When(pk=pk, then=Value(index)) for index, pk in enumerate(ranked)),
+            output_field=IntegerField(),
         )
-    return products
+    return products.filter(pk__in=ranked).order_by(position)
 
 
 def product_list_accessories_available(

@@ -1,11 +1,13 @@
 """The shopper's forms. They check what a page can check before asking a service; the services
 check again and their refusals are put next to the field they concern (views.py)."""
 
+import datetime
 import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from newsletter.wording import CONSENT_WORDING_CURRENT, CONSENT_WORDINGS
 from orders.models import Order
 from orders.services.placement import MAX_QUANTITY
 
@@ -108,7 +110,16 @@ class CheckoutForm(forms.Form):
         label=_("If the store runs out, send it from another store (takes longer)"),
         required=False,
     )
+    # The choices depend on the store and the stock: the page lists them, the service checks.
+    pickup_slot = forms.CharField(label=_("Pickup time"), max_length=40, required=False)
+    curbside = forms.BooleanField(
+        label=_("Curbside pickup: we bring the order to your car"), required=False
+    )
     campaign = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    # Unticked by default: consent is asked, never assumed; the mail that follows asks again.
+    newsletter = forms.BooleanField(
+        label=CONSENT_WORDINGS[CONSENT_WORDING_CURRENT], required=False, initial=False
+    )
 
     def __init__(self, *args, store_choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +127,18 @@ class CheckoutForm(forms.Form):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_pickup_slot(self) -> datetime.datetime | None:
+        value = self.cleaned_data["pickup_slot"].strip()
+        if not value:
+            return None
+        try:
+            slot = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            slot = None
+        if slot is None or slot.tzinfo is None:
+            raise forms.ValidationError(_("Choose one of the pickup times in the list."))
+        return slot
 
     def clean_phone(self) -> str:
         phone = "".join(self.cleaned_data["phone"].split()).replace("-", "").replace("/", "")
@@ -144,3 +167,16 @@ class CancelForm(forms.Form):
         initial="changed_mind",
         widget=forms.RadioSelect,
     )
+
+
+class NewsletterForm(forms.Form):
+    """The footer's subscription form; the address is checked again by the newsletter service."""
+
+    email = forms.CharField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "placeholder": _("name@example.com")}
+        ),
+    )
+    wording_version = forms.CharField(max_length=20, widget=forms.HiddenInput)

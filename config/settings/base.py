@@ -2,7 +2,7 @@
 
 from kombu import Exchange, Queue
 
-from config.env import BASE_DIR, VAR_DIR, env
+from config.env import BASE_DIR, VAR_DIR, databases, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")
 DEBUG = env.bool("DEBUG", default=False)
@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "payments",
     "orders",
     "returns",
+    "newsletter",
     "api",
     "shop",
     "console",
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Marks the requests whose reads may go to the read replica; inert without one.
+    "config.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -69,11 +72,12 @@ TEMPLATES = [
 
 # DATABASE_URL, e.g. postgres://user@host:5432/name; the default is an SQLite file so the demo
 # needs nothing installed.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# DATABASE_REPLICA_URL (optional) adds a streaming replica for the reads that may be a moment old
+# (config/replica.py); DATABASE_POOL_MAX_SIZE a connection pool per process (config/env.py).
+DATABASES = databases(env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
+# Only these apps' rows are read from the replica, and only by views marked @replica_reads.
+DATABASE_REPLICA_APPS = ["inventory", "stores"]
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE_URL, e.g. redis://host:6379/1: API rate limits count here, so several web processes
@@ -149,6 +153,7 @@ REST_FRAMEWORK = {
         "order_place": env.str("API_THROTTLE_ORDER_PLACE", default="20/min"),
         "shopper_order": env.str("API_THROTTLE_SHOPPER_ORDER", default="60/min"),
         "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="10/min"),
+        "newsletter": env.str("API_THROTTLE_NEWSLETTER", default="10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -167,6 +172,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": "orders.models.Order.State",
         "ReturnCaseStateEnum": "returns.models.ReturnCase.State",
         "CourierBookingStateEnum": "returns.models.CourierBooking.State",
+        "MessageChannelEnum": "customers.models.Channel",
+        "SalesChannelEnum": "orders.models.Order.SalesChannel",
+        "LanguageEnum": ["de", "en"],
     },
 }
 
@@ -244,6 +252,7 @@ OUTBOX_QUEUES = {
     "messaging.Notification": "messages",
     "payments.SideEffect": "payments",
     "returns.CourierCall": "courier",
+    "newsletter.CampaignMessage": "campaigns",
 }
 # Every other task by name: sourcing and the periodic maintenance share a queue.
 CELERY_QUEUE_BY_TASK = {
@@ -255,6 +264,8 @@ CELERY_QUEUE_BY_TASK = {
     "api.tasks.idempotency_record_purge_task": "sourcing",
     "returns.tasks.courier_bookings_poll_due_task": "courier",
     "returns.tasks.return_cases_close_due_task": "sourcing",
+    "newsletter.tasks.campaign_send_due_task": "campaigns",
+    "newsletter.tasks.campaign_send_batch_task": "campaigns",
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work is declared here; each entry only wakes a task that reads due rows from the
@@ -291,6 +302,12 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=600.0)
 # A sender holds a claimed row this long; a sender that died is replaced after it.
 OUTBOX_CLAIM_LEASE_SECONDS = env.float("OUTBOX_CLAIM_LEASE_SECONDS", default=300.0)
 PROMOTIONS_MAX_PER_WEEK = env.int("PROMOTIONS_MAX_PER_WEEK", default=2)
+# Newsletter: recipients recorded per transaction while a campaign is sent.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
+    "task": "newsletter.tasks.campaign_send_due_task",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE.update(
     {
         "outbox-relay": {"task": "outbox.tasks.outbox_relay_task", "schedule": 60.0},
