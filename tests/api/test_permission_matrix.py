@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from inventory.models import Transfer
 from inventory.services import StockRequest, transfer_request, transfer_ship
+from newsletter.tokens import unsubscribe_token
 from orders import selectors
 from orders.models import Order
 from returns.couriers.signing import signature_header
@@ -52,6 +53,7 @@ WATCHED_APPS = (
     "messaging",
     "returns",
     "outbox",
+    "newsletter",
 )
 
 ORDER_BODY = {
@@ -279,6 +281,37 @@ ROWS = [
         {},
         "transfers",
     ),
+    # Newsletter: anyone subscribes; a link's token is the only credential of confirm and
+    # unsubscribe, whoever else the caller is.
+    Row(
+        "newsletter_subscribe",
+        "post",
+        "/api/v1/newsletter/subscriptions/",
+        expect("202 202 202 202 202 202 202 202"),
+        {"email": "news@example.com", "language": "de"},
+    ),
+    Row(
+        "newsletter_confirm_bad_token",
+        "post",
+        "/api/v1/newsletter/confirm/",
+        expect("400 400 400 400 400 400 400 400"),
+        {"token": "not-a-token"},
+    ),
+    Row(
+        "newsletter_unsubscribe_bad_token",
+        "post",
+        "/api/v1/newsletter/unsubscribe/",
+        expect("400 400 400 400 400 400 400 400"),
+        {"token": "not-a-token"},
+    ),
+    Row(
+        "newsletter_unsubscribe",
+        "post",
+        "/api/v1/newsletter/unsubscribe/",
+        ANYONE_200,
+        {"token": "{unsubscribe}"},
+    ),
+    Row("customer_consents", "get", "/api/v1/customers/{customer}/consents/", AGENTS_ONLY),
     Row("schema", "get", "/api/schema/", ANYONE_200),
     Row("docs", "get", "/api/docs/", ANYONE_200),
 ]
@@ -309,7 +342,11 @@ def world_for(given: str) -> World:
     StockLevelFactory(store=other_store, product=drill, on_hand=10)
     staff = clerk_of(store, username="matrix.clerk")
     order, token = place_order(store, drill, quantity=2, email="matrix.shopper@example.com")
-    values: dict = {"number": order.number, "customer": order.customer_id}
+    values: dict = {
+        "number": order.number,
+        "customer": order.customer_id,
+        "unsubscribe": unsubscribe_token(customer_id=order.customer_id, channel="email"),
+    }
     if given in ("picking", "ready_for_pickup"):
         order = advance(order, to=given, by=staff)
     if given in ("collected", "case", "case_other_store", "booking"):
@@ -451,6 +488,7 @@ PLACEHOLDERS = {
     "code": "",
     "booking": "",
     "signature": "",
+    "unsubscribe": "",
 }
 
 
