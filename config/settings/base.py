@@ -310,7 +310,10 @@ CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
 }
 CELERY_BEAT_SCHEDULE.update(
     {
-        "outbox-relay": {"task": "outbox.tasks.outbox_relay_task", "schedule": 60.0},
+        "outbox-relay": {
+            "task": "outbox.tasks.outbox_relay_task",
+            "schedule": env.float("OUTBOX_RELAY_EVERY_SECONDS", default=60.0),
+        },
         "orders-source-due": {"task": "orders.tasks.order_source_due_task", "schedule": 60.0},
         "orders-remind-due": {"task": "orders.tasks.order_remind_due_task", "schedule": 300.0},
         "orders-expire-due": {"task": "orders.tasks.order_expire_due_task", "schedule": 300.0},
