@@ -5,6 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+comma := ,
 
 .PHONY: run test lint format install install-dev migrate seed web worker beat
 
@@ -57,7 +58,8 @@ test: lint
 # Separate processes for PostgreSQL + Redis deployments (see README).
 web: install
 	$(BIN)/gunicorn config.wsgi --bind 0.0.0.0:$(PORT) --workers 3
+# `make worker` consumes every queue; `make worker QUEUES=messages` only those named (Procfile).
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(BIN)/celery -A config worker --loglevel=INFO $(if $(QUEUES),-Q $(QUEUES) -n $(firstword $(subst $(comma), ,$(QUEUES)))@%h)
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO

@@ -12,6 +12,7 @@ CATALOGUE = "catalogue"
 ORDER_PLACE = "order_place"
 SHOPPER_ORDER = "shopper_order"
 AUTH_TOKEN = "auth_token"
+NEWSLETTER = "newsletter"
 
 
 class ScopedThrottle(ScopedRateThrottle):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("returns.api.urls")),
+    path("", include("newsletter.api.urls")),
 ]

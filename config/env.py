@@ -9,3 +9,37 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+POSTGRESQL_ENGINE = "django.db.backends.postgresql"
+
+
+def databases(
+    default: dict, *, conn_max_age: int = 0, health_checks: bool = False
+) -> dict[str, dict]:
+    """The primary (`default`) and, with DATABASE_REPLICA_URL, the read replica (`replica`),
+    both connected the same way.
+
+    With DATABASE_POOL_MAX_SIZE (PostgreSQL only) each process keeps a psycopg pool of at most
+    that many connections per database (Django's own pool; connections are then not kept by
+    CONN_MAX_AGE); without it a connection is kept CONN_MAX_AGE seconds. docs/deployment.md
+    has the arithmetic against the server's max_connections.
+    """
+    result = {"default": default}
+    if env.str("DATABASE_REPLICA_URL", default=""):
+        # Tests against a single server read the primary under the replica's name.
+        result["replica"] = {**env.db_url("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+    pool_max_size = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+    for database in result.values():
+        database["ATOMIC_REQUESTS"] = False
+        database["CONN_HEALTH_CHECKS"] = health_checks
+        if pool_max_size and database["ENGINE"] == POSTGRESQL_ENGINE:
+            database["CONN_MAX_AGE"] = 0
+            database.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+                "max_size": pool_max_size,
+                # A request waits this long for a free connection, then fails (500, logged).
+                "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+            }
+        else:
+            database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=conn_max_age)
+    return result

@@ -20,6 +20,10 @@ def domain_error_message(error: DomainError) -> str:
         "unknown_sku": _("No product with this SKU."),
         "unknown_store": _("No such store."),
         "invalid_quantity": _("Enter a whole number within the allowed range."),
+        "invalid_transfer_state": _("The transfer cannot do this in its current state."),
+        "reservation_not_held": _(
+            "The units reserved for this transfer are no longer held; correct the count."
+        ),
     }
     if error.code == "wrong_pickup_code":
         left = error.extra.get("attempts_left")

@@ -158,3 +158,38 @@ class ReturnReceiveForm(forms.Form):
             for line in self.lines
             if self.cleaned_data.get(f"received_{line.pk}")
         ]
+
+
+class TransferShipForm(forms.Form):
+    """A pick confirmation: one box per line, all ticked before the transfer leaves."""
+
+    def __init__(self, *args, lines, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for line in lines:
+            self.fields[f"picked_{line.pk}"] = forms.BooleanField(
+                label=_("%(quantity)s × %(sku)s %(name)s picked and packed")
+                % {"quantity": line.quantity, "sku": line.product.sku, "name": line.product.name},
+                required=True,
+                error_messages={"required": _("Tick each line once it is picked.")},
+            )
+
+
+class TransferReceiveForm(forms.Form):
+    """Nothing to enter: the units that arrived are the units shipped."""
+
+    def __init__(self, *args, lines, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class TransferRefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it cannot be sent"),
+        max_length=200,
+        help_text=_(
+            "E.g. not on the shelf. Another store is asked; if none has it, the hotline "
+            "takes over. Correct the count afterwards."
+        ),
+    )
+
+    def __init__(self, *args, lines, **kwargs) -> None:
+        super().__init__(*args, **kwargs)

@@ -44,6 +44,24 @@ RETURN_STATES = {
     "cancelled": _("Cancelled"),
 }
 
+TRANSFER_STATES = {
+    "requested": _("To send"),
+    "in_transit": _("On the way"),
+    "received": _("Received"),
+    "cancelled": _("Cancelled"),
+}
+
+TRANSFER_ACTIONS = {
+    "ship": _("Pick and ship…"),
+    "cannot_send": _("Cannot send…"),
+    "receive": _("Receive…"),
+}
+
+# Why an order is on the hotline's "needs attention" list (Order.attention_reason).
+ORDER_ATTENTION = {
+    "transfer_not_sent": _("The sending store could not send it and no other store has it"),
+}
+
 ORDER_CHANNELS = {
     "web": _("Web shop"),
     "app": _("App"),

@@ -11,7 +11,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from console.labels import ORDER_CHANNELS, ORDER_STATES
+from inventory.models import Transfer, TransferLine
 from orders.models import Order, OrderLine
+from orders.selectors import TRANSFERS_INCOMING, TRANSFERS_TO_SEND, transfers_attach_orders
 from returns.models import ReturnCase
 from stores.models import Store
 
@@ -96,6 +98,7 @@ def console_start_queues(*, store: Store, now: datetime.datetime, limit: int = 2
             ),
             "hold_until",
         ),
+        *console_transfer_queues(store=store, limit=limit),
         Queue(
             "returns",
             _("Returns to receive"),
@@ -107,6 +110,31 @@ def console_start_queues(*, store: Store, now: datetime.datetime, limit: int = 2
             ),
             "opened_at",
         ),
+    ]
+
+
+def console_transfer_queues(*, store: Store, limit: int = 25) -> list[Queue]:
+    """Transfers the store has to act on, oldest first: "to send" (requested from it) and
+    "incoming" (requested or in transit to it), each with lines, stores and the order served.
+    Five queries."""
+    transfers = list(
+        Transfer.objects.filter(
+            Q(source_store=store, state__in=TRANSFERS_TO_SEND)
+            | Q(destination_store=store, state__in=TRANSFERS_INCOMING)
+        )
+        .select_related("source_store", "destination_store")
+        .prefetch_related(
+            Prefetch("lines", queryset=TransferLine.objects.select_related("product"))
+        )
+        .annotate(units=Sum("lines__quantity"))
+        .order_by("requested_at", "pk")
+    )
+    transfers_attach_orders(transfers)
+    to_send = [transfer for transfer in transfers if transfer.source_store_id == store.pk]
+    incoming = [transfer for transfer in transfers if transfer.destination_store_id == store.pk]
+    return [
+        Queue("to_send", _("Transfers to send"), len(to_send), to_send[:limit], "requested_at"),
+        Queue("incoming", _("Incoming transfers"), len(incoming), incoming[:limit], "shipped_at"),
     ]
 
 

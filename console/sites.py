@@ -15,6 +15,7 @@ from console.selectors import console_pick_list, console_start_queues, store_kpi
 from console.stores import store_from_request, stores_readable, stores_with_kpis
 
 KPI_PERIODS = (7, 30, 90)
+TRANSFER_QUEUE_KEYS = ("to_send", "incoming")
 
 
 class StaffConsoleSite(admin.AdminSite):
@@ -44,6 +45,7 @@ class StaffConsoleSite(admin.AdminSite):
             "store": store,
             "now": now,
             "queues": console_start_queues(store=store, now=now) if store else None,
+            "transfer_queue_keys": TRANSFER_QUEUE_KEYS,
             "store_choices": stores if role.reads_every_store else None,
             "can_work": bool(store) and role.can_work_at(store.pk),
             "can_see_kpis": bool(store) and role.can_see_kpis_of(store.pk),

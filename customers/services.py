@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Channel, Customer
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,30 @@ _UPSERT_SQL = (
     "updated_at = excluded.updated_at "
     "RETURNING *"
 )
+
+
+def customer_get_or_create(*, email: str, language: str = "de", phone: str = "") -> Customer:
+    """The customer of this e-mail address (any letter case), created with an empty name when
+    new; an existing customer's name and language are left as they are, a missing phone is
+    filled in."""
+    for _ in range(2):
+        existing = Customer.objects.select_for_update().filter(email__iexact=email).first()
+        if existing is not None:
+            if phone and not existing.phone:
+                existing.phone = phone
+                existing.save(update_fields=["phone", "updated_at"])
+            return existing
+        try:
+            with transaction.atomic():
+                return Customer.objects.create(email=email, name="", phone=phone, language=language)
+        except IntegrityError:
+            continue
+    raise IntegrityError("customer could not be created or found")
+
+
+def customer_promotions_consent_set(*, customer: Customer, channel: str, granted: bool) -> None:
+    """Sets the customer's consent to promotional messages on `channel`, the flag every sender
+    reads; the newsletter's services keep its proof."""
+    field = "email_promotions_consent" if channel == Channel.EMAIL else "sms_promotions_consent"
+    setattr(customer, field, granted)
+    customer.save(update_fields=[field, "updated_at"])

@@ -29,9 +29,14 @@ FIXED_STOCK = {("PAS-01", DRILL_SKU): 6, ("DEG-01", DRILL_SKU): 0}
 class DemoProduct(NamedTuple):
     sku: str
     name: str
+    name_en: str
     category: str
     price: Decimal
     accessories: tuple[str, ...] = ()
+    description: str = ""
+    description_en: str = ""
+    # Bestsellers come first among equally good search matches; the drill sells most.
+    popularity: int | None = None
 
 
 def _price(value: str) -> Decimal:
@@ -40,6 +45,10 @@ def _price(value: str) -> Decimal:
 
 def _decimal_de(value: float) -> str:
     return f"{value:g}".replace(".", ",")
+
+
+def _decimal_en(value: float) -> str:
+    return f"{value:g}"
 
 
 def _core_products() -> Iterator[DemoProduct]:
@@ -56,53 +65,148 @@ def _core_products() -> Iterator[DemoProduct]:
     yield DemoProduct(
         DRILL_SKU,
         "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer",
+        "Cordless drill driver 18V, 2 batteries 2.0 Ah, charger, in a case",
         power,
         _price("129.00"),
         drill_accessories,
+        description="Der Akkuschrauber für Haus und Werkstatt: bohrt in Holz, Metall und "
+        "Mauerwerk und schraubt mit zwei Gängen und 21 Drehmomentstufen. Im Set mit zwei Akkus "
+        "2,0 Ah, Schnellladegerät und Koffer.",
+        description_en="The cordless drill for home and workshop: drills wood, metal and masonry "
+        "and drives screws with two gears and 21 torque settings. Comes with two 2.0 Ah "
+        "batteries, a fast charger and a case.",
+        popularity=950,
     )
     yield DemoProduct(
         "AKKU-BS-18V-SOLO",
         "Akku-Bohrschrauber 18V, ohne Akku und Ladegerät",
+        "Cordless drill driver 18V, bare tool without battery and charger",
         power,
         _price("69.95"),
         drill_accessories,
+        description="Der Akkuschrauber ohne Akku und Ladegerät, für jeden 18V-Akku der Serie.",
+        description_en="The cordless drill without battery and charger, for every 18V battery "
+        "of the range.",
+        popularity=310,
     )
     yield DemoProduct(
         "AKKU-SS-18V",
         'Akku-Schlagschrauber 18V, 1/4" Innensechskant, ohne Akku',
+        'Cordless impact driver 18V, 1/4" hex, without battery',
         power,
         _price("89.00"),
         ("BIT-SET-32", "AKKU-18V-20AH", "AKKU-18V-40AH", "LADEGERAET-18V"),
-    )
-    yield DemoProduct("AKKU-18V-20AH", "Akku 18V 2,0 Ah Li-Ion", "Akkus", _price("39.95"))
-    yield DemoProduct("AKKU-18V-40AH", "Akku 18V 4,0 Ah Li-Ion", "Akkus", _price("69.95"))
-    yield DemoProduct("LADEGERAET-18V", "Schnellladegerät 18V", "Akkus", _price("34.95"))
-    yield DemoProduct("BIT-SET-32", "Bit-Set 32-tlg. mit Bithalter", "Bits", _price("12.99"))
-    yield DemoProduct(
-        "HOLZBOHRER-SET-8", "Holzspiralbohrer-Set 8-tlg., 3-10 mm", "Bohrer", _price("14.99")
+        description="Schlagschrauber für lange Schrauben und festsitzende Muttern, 180 Nm.",
+        description_en="Impact driver for long screws and stuck nuts, 180 Nm.",
+        popularity=240,
     )
     yield DemoProduct(
-        "STEINBOHRER-SET-5", "Steinbohrer-Set 5-tlg., 4-10 mm", "Bohrer", _price("9.99")
+        "AKKU-18V-20AH",
+        "Akku 18V 2,0 Ah Li-Ion",
+        "Battery 18V 2.0 Ah Li-ion",
+        "Akkus",
+        _price("39.95"),
+        popularity=520,
     )
     yield DemoProduct(
-        "HSS-BOHRER-SET-19", "HSS-Metallbohrer-Set 19-tlg., 1-10 mm", "Bohrer", _price("24.99")
+        "AKKU-18V-40AH",
+        "Akku 18V 4,0 Ah Li-Ion",
+        "Battery 18V 4.0 Ah Li-ion",
+        "Akkus",
+        _price("69.95"),
+        popularity=430,
     )
-    for sku, name, price in (
-        ("AKKU-BS-12V", "Akku-Bohrschrauber 12V, 1 Akku 2,0 Ah", "79.00"),
-        ("SCHLAGBOHR-750W", "Schlagbohrmaschine 750 W", "59.95"),
-        ("BOHRHAMMER-SDS-800W", "Bohrhammer SDS-plus 800 W", "119.00"),
-        ("STICHSAEGE-650W", "Stichsäge 650 W, Pendelhub", "64.95"),
-        ("WINKELSCHLEIFER-125", "Winkelschleifer 125 mm, 900 W", "49.95"),
-        ("EXZENTER-125", "Exzenterschleifer 125 mm, 350 W", "69.00"),
-        ("HANDKREISSAEGE-1200W", "Handkreissäge 1200 W, Schnitttiefe 55 mm", "99.00"),
-        ("MULTITOOL-18V", "Akku-Multifunktionswerkzeug 18V, ohne Akku", "79.95"),
-        ("HEISSLUFT-2000W", "Heißluftpistole 2000 W", "34.95"),
-        ("KAPPSAEGE-210", "Kapp- und Gehrungssäge 210 mm", "149.00"),
-        ("TISCHKREISSAEGE-254", "Tischkreissäge 254 mm, 1800 W", "229.00"),
-        ("AKKU-STICHSAEGE-18V", "Akku-Stichsäge 18V, ohne Akku", "89.95"),
+    yield DemoProduct(
+        "LADEGERAET-18V", "Schnellladegerät 18V", "Fast charger 18V", "Akkus", _price("34.95")
+    )
+    yield DemoProduct(
+        "BIT-SET-32",
+        "Bit-Set 32-tlg. mit Bithalter",
+        "Screwdriver bit set, 32 pieces, with bit holder",
+        "Bits",
+        _price("12.99"),
+        popularity=610,
+    )
+    yield DemoProduct(
+        "HOLZBOHRER-SET-8",
+        "Holzspiralbohrer-Set 8-tlg., 3-10 mm",
+        "Wood drill bit set, 8 pieces, 3-10 mm",
+        "Bohrer",
+        _price("14.99"),
+    )
+    yield DemoProduct(
+        "STEINBOHRER-SET-5",
+        "Steinbohrer-Set 5-tlg., 4-10 mm",
+        "Masonry drill bit set, 5 pieces, 4-10 mm",
+        "Bohrer",
+        _price("9.99"),
+    )
+    yield DemoProduct(
+        "HSS-BOHRER-SET-19",
+        "HSS-Metallbohrer-Set 19-tlg., 1-10 mm",
+        "HSS metal drill bit set, 19 pieces, 1-10 mm",
+        "Bohrer",
+        _price("24.99"),
+    )
+    for sku, name, name_en, price in (
+        (
+            "AKKU-BS-12V",
+            "Akku-Bohrschrauber 12V, 1 Akku 2,0 Ah",
+            "Cordless drill driver 12V, 1 battery 2.0 Ah",
+            "79.00",
+        ),
+        ("SCHLAGBOHR-750W", "Schlagbohrmaschine 750 W", "Hammer drill 750 W", "59.95"),
+        (
+            "BOHRHAMMER-SDS-800W",
+            "Bohrhammer SDS-plus 800 W",
+            "Rotary hammer SDS-plus 800 W",
+            "119.00",
+        ),
+        ("STICHSAEGE-650W", "Stichsäge 650 W, Pendelhub", "Jigsaw 650 W, pendulum action", "64.95"),
+        (
+            "WINKELSCHLEIFER-125",
+            "Winkelschleifer 125 mm, 900 W",
+            "Angle grinder 125 mm, 900 W",
+            "49.95",
+        ),
+        (
+            "EXZENTER-125",
+            "Exzenterschleifer 125 mm, 350 W",
+            "Random orbit sander 125 mm, 350 W",
+            "69.00",
+        ),
+        (
+            "HANDKREISSAEGE-1200W",
+            "Handkreissäge 1200 W, Schnitttiefe 55 mm",
+            "Circular saw 1200 W, 55 mm cutting depth",
+            "99.00",
+        ),
+        (
+            "MULTITOOL-18V",
+            "Akku-Multifunktionswerkzeug 18V, ohne Akku",
+            "Cordless multi-tool 18V, without battery",
+            "79.95",
+        ),
+        ("HEISSLUFT-2000W", "Heißluftpistole 2000 W", "Heat gun 2000 W", "34.95"),
+        ("KAPPSAEGE-210", "Kapp- und Gehrungssäge 210 mm", "Mitre saw 210 mm", "149.00"),
+        (
+            "TISCHKREISSAEGE-254",
+            "Tischkreissäge 254 mm, 1800 W",
+            "Table saw 254 mm, 1800 W",
+            "229.00",
+        ),
+        (
+            "AKKU-STICHSAEGE-18V",
+            "Akku-Stichsäge 18V, ohne Akku",
+            "Cordless jigsaw 18V, without battery",
+            "89.95",
+        ),
     ):
         accessories = ("AKKU-18V-20AH", "AKKU-18V-40AH", "LADEGERAET-18V") if "18V" in sku else ()
-        yield DemoProduct(sku, name, power, _price(price), accessories)
+        popularity = 280 if sku == "AKKU-BS-12V" else None
+        yield DemoProduct(
+            sku, name, name_en, power, _price(price), accessories, popularity=popularity
+        )
 
 
 def _fasteners_and_drill_bits() -> Iterator[DemoProduct]:
@@ -117,6 +221,8 @@ def _fasteners_and_drill_bits() -> Iterator[DemoProduct]:
             f"SCHRAUBE-{int(diameter * 10)}X{length}",
             f"Spanplattenschraube {diameter:.1f} x {length} mm, Senkkopf, verzinkt, "
             f"{count} Stück".replace(".", ","),
+            f"Chipboard screw {diameter:.1f} x {length} mm, countersunk, zinc-plated, "
+            f"{count} pieces",
             "Schrauben",
             _price(f"{3.49 + diameter * length / 60:.2f}"),
         )
@@ -124,19 +230,33 @@ def _fasteners_and_drill_bits() -> Iterator[DemoProduct]:
         yield DemoProduct(
             f"DUEBEL-{size}",
             f"Universaldübel {size} mm, {100 if size <= 8 else 50} Stück",
+            f"Universal wall plug {size} mm, {100 if size <= 8 else 50} pieces",
             "Dübel",
             _price(f"{2.99 + size * 0.5:.2f}"),
         )
     for size in (3, 4, 5, 6, 8, 10, 12):
         price = _price(f"{1.49 + size * 0.3:.2f}")
-        yield DemoProduct(f"HOLZBOHRER-{size}", f"Holzspiralbohrer {size} mm", "Bohrer", price)
+        yield DemoProduct(
+            f"HOLZBOHRER-{size}",
+            f"Holzspiralbohrer {size} mm",
+            f"Wood drill bit {size} mm",
+            "Bohrer",
+            price,
+        )
     for size in (4, 5, 6, 8, 10, 12, 14, 16):
         price = _price(f"{1.29 + size * 0.35:.2f}")
-        yield DemoProduct(f"STEINBOHRER-{size}", f"Steinbohrer {size} mm", "Bohrer", price)
+        yield DemoProduct(
+            f"STEINBOHRER-{size}",
+            f"Steinbohrer {size} mm",
+            f"Masonry drill bit {size} mm",
+            "Bohrer",
+            price,
+        )
     for size in (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13):
         yield DemoProduct(
             f"HSS-BOHRER-{size}",
             f"HSS-Metallbohrer {size} mm, geschliffen",
+            f"HSS metal drill bit {size} mm, ground",
             "Bohrer",
             _price(f"{0.99 + size * 0.45:.2f}"),
         )
@@ -144,32 +264,42 @@ def _fasteners_and_drill_bits() -> Iterator[DemoProduct]:
 
 def _paints() -> Iterator[DemoProduct]:
     painting = ("MALERROLLE-25", "FARBWANNE-25", "ABDECKFOLIE-4X5", "MALERKREPP-30")
-    for color in (
-        "Weiß", "Altweiß", "Sandbeige", "Hellgrau", "Salbeigrün", "Taubenblau", "Terrakotta",
-        "Sonnengelb",
+    for color, color_en in (
+        ("Weiß", "white"), ("Altweiß", "off-white"), ("Sandbeige", "sand beige"),
+        ("Hellgrau", "light grey"), ("Salbeigrün", "sage green"), ("Taubenblau", "dove blue"),
+        ("Terrakotta", "terracotta"), ("Sonnengelb", "sunflower yellow"),
     ):  # fmt: skip
         for litres, base in ((2.5, 12.99), (5, 21.99), (10, 36.99)):
             yield DemoProduct(
                 f"WANDFARBE-{_slug(color)}-{_decimal_de(litres).replace(',', '')}L",
                 f"Wandfarbe {color}, matt, {_decimal_de(litres)} l",
+                f"Wall paint {color_en}, matt, {_decimal_en(litres)} l",
                 "Farben",
                 _price(f"{base + (0 if color == 'Weiß' else 3):.2f}"),
                 painting,
             )
-    for color in ("Reinweiß", "Tiefschwarz", "Enzianblau", "Feuerrot", "Moosgrün", "Lichtgrau"):
+    for color, color_en in (
+        ("Reinweiß", "pure white"), ("Tiefschwarz", "jet black"), ("Enzianblau", "gentian blue"),
+        ("Feuerrot", "fire red"), ("Moosgrün", "moss green"), ("Lichtgrau", "light grey"),
+    ):  # fmt: skip
         for millilitres, price in ((375, "9.99"), (750, "16.99")):
             yield DemoProduct(
                 f"BUNTLACK-{_slug(color)}-{millilitres}",
                 f"Buntlack {color}, seidenmatt, {millilitres} ml",
+                f"Enamel paint {color_en}, satin, {millilitres} ml",
                 "Lacke",
                 _price(price),
                 ("PINSEL-SET-3",),
             )
-    for shade in ("Eiche hell", "Teak", "Nussbaum", "Kiefer", "Palisander", "Farblos"):
-        for size, price in (("750 ml", "11.99"), ("2,5 l", "29.99")):
+    for shade, shade_en in (
+        ("Eiche hell", "light oak"), ("Teak", "teak"), ("Nussbaum", "walnut"), ("Kiefer", "pine"),
+        ("Palisander", "rosewood"), ("Farblos", "clear"),
+    ):  # fmt: skip
+        for size, size_en, price in (("750 ml", "750 ml", "11.99"), ("2,5 l", "2.5 l", "29.99")):
             yield DemoProduct(
                 f"LASUR-{_slug(shade)}-{size.replace(' ', '').replace(',', '').upper()}",
                 f"Holzlasur {shade}, {size}",
+                f"Wood stain {shade_en}, {size_en}",
                 "Lasuren",
                 _price(price),
                 ("PINSEL-SET-3",),
@@ -177,49 +307,85 @@ def _paints() -> Iterator[DemoProduct]:
 
 
 def _hand_tools() -> Iterator[DemoProduct]:
-    for sku, name, price in (
-        ("HAMMER-300", "Schlosserhammer 300 g, Hickorystiel", "9.99"),
-        ("HAMMER-500", "Schlosserhammer 500 g, Hickorystiel", "12.99"),
-        ("KLAUENHAMMER-450", "Klauenhammer 450 g", "14.99"),
-        ("GUMMIHAMMER-60", "Gummihammer 60 mm", "8.49"),
-        ("SCHRAUBENDREHER-SET-6", "Schraubendreher-Set 6-tlg.", "16.99"),
-        ("KOMBIZANGE-180", "Kombizange 180 mm", "11.99"),
-        ("SEITENSCHNEIDER-160", "Seitenschneider 160 mm", "10.99"),
-        ("WASSERPUMPENZANGE-250", "Wasserpumpenzange 250 mm", "13.99"),
-        ("MAULSCHLUESSEL-SET-8", "Doppelmaulschlüssel-Satz 8-tlg., 6-22 mm", "19.99"),
-        ("RINGMAUL-SET-12", "Ringmaulschlüssel-Satz 12-tlg., 8-19 mm", "34.99"),
-        ("STECKSCHLUESSEL-SET-24", 'Steckschlüsselsatz 1/2" 24-tlg.', "39.99"),
-        ("INBUS-SET-9", "Innensechskantschlüssel-Satz 9-tlg.", "7.99"),
-        ("CUTTER-18", "Cuttermesser 18 mm", "4.99"),
-        ("ABBRECHKLINGEN-18", "Abbrechklingen 18 mm, 10 Stück", "3.49"),
-        ("ZOLLSTOCK-2M", "Gliedermaßstab 2 m, Holz", "6.99"),
-        ("MASSBAND-5M", "Maßband 5 m", "7.99"),
-        ("MASSBAND-8M", "Maßband 8 m", "10.99"),
-        ("FUCHSSCHWANZ-450", "Fuchsschwanz 450 mm", "14.99"),
-        ("JAPANSAEGE-240", "Japansäge 240 mm", "19.99"),
-        ("METALLSAEGE-300", "Metallbügelsäge 300 mm", "12.99"),
-        ("ZWINGE-300", "Schraubzwinge 300 mm", "8.99"),
-        ("ZWINGE-500", "Schraubzwinge 500 mm", "11.99"),
-        ("EINHANDZWINGE-150", "Einhandzwinge 150 mm", "9.99"),
-        ("SPACHTEL-SET-4", "Spachtel-Set 4-tlg.", "6.99"),
-        ("KARTUSCHENPRESSE", "Kartuschenpresse, Stahl", "7.49"),
-        ("MALERROLLE-25", "Malerrolle 25 cm mit Bügel", "7.99"),
-        ("FARBWANNE-25", "Farbwanne 25 cm", "2.99"),
-        ("PINSEL-SET-3", "Flachpinsel-Set 3-tlg.", "5.99"),
-        ("ABDECKFOLIE-4X5", "Abdeckfolie 4 x 5 m", "2.49"),
-        ("MALERKREPP-30", "Malerkrepp 30 mm x 50 m", "3.99"),
-        ("WERKZEUGKOFFER-LEER", "Werkzeugkoffer, leer, 48 cm", "24.99"),
-        ("HANDSCHUHE-9", "Arbeitshandschuhe, Größe 9", "3.99"),
-        ("HANDSCHUHE-10", "Arbeitshandschuhe, Größe 10", "3.99"),
-        ("SCHUTZBRILLE", "Schutzbrille, klar", "5.99"),
-        ("GEHOERSCHUTZ", "Kapselgehörschutz", "12.99"),
-        ("FFP2-10", "Atemschutzmaske FFP2, 10 Stück", "9.99"),
+    for sku, name, name_en, price in (
+        (
+            "HAMMER-300",
+            "Schlosserhammer 300 g, Hickorystiel",
+            "Engineer's hammer 300 g, hickory handle",
+            "9.99",
+        ),
+        (
+            "HAMMER-500",
+            "Schlosserhammer 500 g, Hickorystiel",
+            "Engineer's hammer 500 g, hickory handle",
+            "12.99",
+        ),
+        ("KLAUENHAMMER-450", "Klauenhammer 450 g", "Claw hammer 450 g", "14.99"),
+        ("GUMMIHAMMER-60", "Gummihammer 60 mm", "Rubber mallet 60 mm", "8.49"),
+        (
+            "SCHRAUBENDREHER-SET-6",
+            "Schraubendreher-Set 6-tlg.",
+            "Screwdriver set, 6 pieces",
+            "16.99",
+        ),
+        ("KOMBIZANGE-180", "Kombizange 180 mm", "Combination pliers 180 mm", "11.99"),
+        ("SEITENSCHNEIDER-160", "Seitenschneider 160 mm", "Side cutters 160 mm", "10.99"),
+        ("WASSERPUMPENZANGE-250", "Wasserpumpenzange 250 mm", "Water pump pliers 250 mm", "13.99"),
+        (
+            "MAULSCHLUESSEL-SET-8",
+            "Doppelmaulschlüssel-Satz 8-tlg., 6-22 mm",
+            "Open-end spanner set, 8 pieces, 6-22 mm",
+            "19.99",
+        ),
+        (
+            "RINGMAUL-SET-12",
+            "Ringmaulschlüssel-Satz 12-tlg., 8-19 mm",
+            "Combination spanner set, 12 pieces, 8-19 mm",
+            "34.99",
+        ),
+        (
+            "STECKSCHLUESSEL-SET-24",
+            'Steckschlüsselsatz 1/2" 24-tlg.',
+            'Socket set 1/2", 24 pieces',
+            "39.99",
+        ),
+        ("INBUS-SET-9", "Innensechskantschlüssel-Satz 9-tlg.", "Hex key set, 9 pieces", "7.99"),
+        ("CUTTER-18", "Cuttermesser 18 mm", "Utility knife 18 mm", "4.99"),
+        (
+            "ABBRECHKLINGEN-18",
+            "Abbrechklingen 18 mm, 10 Stück",
+            "Snap-off blades 18 mm, 10 pieces",
+            "3.49",
+        ),
+        ("ZOLLSTOCK-2M", "Gliedermaßstab 2 m, Holz", "Folding rule 2 m, wood", "6.99"),
+        ("MASSBAND-5M", "Maßband 5 m", "Tape measure 5 m", "7.99"),
+        ("MASSBAND-8M", "Maßband 8 m", "Tape measure 8 m", "10.99"),
+        ("FUCHSSCHWANZ-450", "Fuchsschwanz 450 mm", "Hand saw 450 mm", "14.99"),
+        ("JAPANSAEGE-240", "Japansäge 240 mm", "Japanese pull saw 240 mm", "19.99"),
+        ("METALLSAEGE-300", "Metallbügelsäge 300 mm", "Hacksaw 300 mm", "12.99"),
+        ("ZWINGE-300", "Schraubzwinge 300 mm", "Screw clamp 300 mm", "8.99"),
+        ("ZWINGE-500", "Schraubzwinge 500 mm", "Screw clamp 500 mm", "11.99"),
+        ("EINHANDZWINGE-150", "Einhandzwinge 150 mm", "One-handed clamp 150 mm", "9.99"),
+        ("SPACHTEL-SET-4", "Spachtel-Set 4-tlg.", "Filling knife set, 4 pieces", "6.99"),
+        ("KARTUSCHENPRESSE", "Kartuschenpresse, Stahl", "Caulking gun, steel", "7.49"),
+        ("MALERROLLE-25", "Malerrolle 25 cm mit Bügel", "Paint roller 25 cm with frame", "7.99"),
+        ("FARBWANNE-25", "Farbwanne 25 cm", "Paint tray 25 cm", "2.99"),
+        ("PINSEL-SET-3", "Flachpinsel-Set 3-tlg.", "Flat brush set, 3 pieces", "5.99"),
+        ("ABDECKFOLIE-4X5", "Abdeckfolie 4 x 5 m", "Dust sheet 4 x 5 m", "2.49"),
+        ("MALERKREPP-30", "Malerkrepp 30 mm x 50 m", "Masking tape 30 mm x 50 m", "3.99"),
+        ("WERKZEUGKOFFER-LEER", "Werkzeugkoffer, leer, 48 cm", "Tool case, empty, 48 cm", "24.99"),
+        ("HANDSCHUHE-9", "Arbeitshandschuhe, Größe 9", "Work gloves, size 9", "3.99"),
+        ("HANDSCHUHE-10", "Arbeitshandschuhe, Größe 10", "Work gloves, size 10", "3.99"),
+        ("SCHUTZBRILLE", "Schutzbrille, klar", "Safety glasses, clear", "5.99"),
+        ("GEHOERSCHUTZ", "Kapselgehörschutz", "Ear defenders", "12.99"),
+        ("FFP2-10", "Atemschutzmaske FFP2, 10 Stück", "FFP2 respirator mask, 10 pieces", "9.99"),
     ):
-        yield DemoProduct(sku, name, "Handwerkzeuge", _price(price))
+        yield DemoProduct(sku, name, name_en, "Handwerkzeuge", _price(price))
     for length in (40, 60, 80, 100, 120, 200):
         yield DemoProduct(
             f"WASSERWAAGE-{length}",
             f"Wasserwaage {length} cm, Aluminium",
+            f"Spirit level {length} cm, aluminium",
             "Messwerkzeuge",
             _price(f"{9.99 + length * 0.15:.2f}"),
         )
@@ -227,12 +393,14 @@ def _hand_tools() -> Iterator[DemoProduct]:
         yield DemoProduct(
             f"SCHLEIFPAPIER-K{grit}",
             f"Schleifpapier K{grit}, 5 Bogen",
+            f"Sandpaper P{grit}, 5 sheets",
             "Schleifmittel",
             _price("3.99"),
         )
         yield DemoProduct(
             f"SCHLEIFSCHEIBE-125-K{grit}",
             f"Klett-Schleifscheiben 125 mm K{grit}, 10 Stück",
+            f"Hook-and-loop sanding discs 125 mm P{grit}, 10 pieces",
             "Schleifmittel",
             _price("6.49"),
         )
@@ -245,6 +413,7 @@ def _wood_garden_and_home() -> Iterator[DemoProduct]:
                 f"KANTHOLZ-{section}-{int(length * 10)}",
                 f"Kantholz Fichte {section.replace('X', ' x ').lower()} mm, "
                 f"{_decimal_de(length)} m",
+                f"Spruce timber {section.replace('X', ' x ').lower()} mm, {_decimal_en(length)} m",
                 "Holz",
                 _price(f"{base * length:.2f}"),
             )
@@ -252,6 +421,7 @@ def _wood_garden_and_home() -> Iterator[DemoProduct]:
         yield DemoProduct(
             f"RAHMENHOLZ-24X48-{int(length * 10)}",
             f"Rahmenholz Fichte 24 x 48 mm, {_decimal_de(length)} m",
+            f"Spruce batten 24 x 48 mm, {_decimal_en(length)} m",
             "Holz",
             _price(f"{1.6 * length:.2f}"),
         )
@@ -259,6 +429,7 @@ def _wood_garden_and_home() -> Iterator[DemoProduct]:
         yield DemoProduct(
             f"LEIMHOLZ-18-{length}X{width}",
             f"Leimholzplatte Fichte 18 mm, {length} x {width} cm",
+            f"Spruce laminated panel 18 mm, {length} x {width} cm",
             "Holz",
             _price(f"{length * width / 450:.2f}"),
         )
@@ -269,44 +440,153 @@ def _wood_garden_and_home() -> Iterator[DemoProduct]:
         yield DemoProduct(
             f"SCHLAUCH-{inch.replace('/', '')}-{metres}",
             f'Gartenschlauch {inch}", {metres} m',
+            f'Garden hose {inch}", {metres} m',
             "Garten",
             _price(price),
         )
-    for sku, name, category, price in (
-        ("BLUMENERDE-20", "Blumenerde 20 l", "Garten", "3.99"),
-        ("BLUMENERDE-40", "Blumenerde 40 l", "Garten", "5.99"),
-        ("BLUMENERDE-70", "Blumenerde 70 l", "Garten", "8.99"),
-        ("KUEBELERDE-40", "Kübelpflanzenerde 40 l", "Garten", "7.49"),
-        ("RASENDUENGER-5", "Rasendünger 5 kg", "Garten", "14.99"),
-        ("RASENDUENGER-10", "Rasendünger 10 kg", "Garten", "24.99"),
-        ("RASENSAMEN-1", "Rasensamen Sport und Spiel 1 kg", "Garten", "9.99"),
-        ("RASENSAMEN-25", "Rasensamen Sport und Spiel 2,5 kg", "Garten", "21.99"),
-        ("RINDENMULCH-60", "Rindenmulch 60 l", "Garten", "6.49"),
-        ("GARTENSCHERE", "Gartenschere, Bypass", "Garten", "14.99"),
-        ("SPATEN", "Spaten, Stahl, Eschenstiel", "Garten", "24.99"),
-        ("RECHEN-14", "Rechen 14 Zinken", "Garten", "12.99"),
-        ("SILIKON-WEISS", "Sanitär-Silikon weiß, 310 ml", "Sanitär", "6.99"),
-        ("SILIKON-TRANSPARENT", "Sanitär-Silikon transparent, 310 ml", "Sanitär", "6.99"),
-        ("SILIKON-GRAU", "Sanitär-Silikon grau, 310 ml", "Sanitär", "6.99"),
-        ("SILIKON-ANTHRAZIT", "Sanitär-Silikon anthrazit, 310 ml", "Sanitär", "6.99"),
-        ("ACRYL-WEISS", "Maler-Acryl weiß, 310 ml", "Sanitär", "3.99"),
-        ("MONTAGEKLEBER-310", "Montagekleber, 310 g", "Sanitär", "7.99"),
-        ("PU-SCHAUM-750", "PU-Montageschaum, 750 ml", "Sanitär", "8.99"),
-        ("DUSCHKOPF-3", "Handbrause, 3 Strahlarten", "Sanitär", "19.99"),
-        ("SPUELTISCHARMATUR", "Einhebel-Spültischarmatur, schwenkbar", "Sanitär", "59.00"),
-        ("WASCHTISCHARMATUR", "Einhebel-Waschtischarmatur, Chrom", "Sanitär", "49.00"),
-        ("SIPHON-1-14", 'Röhrensiphon 1 1/4"', "Sanitär", "9.99"),
-        ("VERLAENGERUNG-5M", "Verlängerungskabel 5 m", "Elektro", "8.99"),
-        ("VERLAENGERUNG-10M", "Verlängerungskabel 10 m", "Elektro", "12.99"),
-        ("KABELTROMMEL-25", "Kabeltrommel 25 m", "Elektro", "34.99"),
-        ("KABELTROMMEL-50", "Kabeltrommel 50 m", "Elektro", "54.99"),
-        ("STECKDOSENLEISTE-3", "Steckdosenleiste 3-fach mit Schalter", "Elektro", "7.99"),
-        ("STECKDOSENLEISTE-5", "Steckdosenleiste 5-fach mit Schalter", "Elektro", "10.99"),
-        ("STECKDOSENLEISTE-6", "Steckdosenleiste 6-fach, Überspannungsschutz", "Elektro", "19.99"),
-        ("ISOLIERBAND", "Isolierband 15 mm x 10 m, schwarz", "Elektro", "1.99"),
-        ("VERBINDUNGSKLEMMEN", "Verbindungsklemmen-Set, 60 Stück", "Elektro", "12.99"),
+    for sku, name, name_en, category, price in (
+        ("BLUMENERDE-20", "Blumenerde 20 l", "Potting soil 20 l", "Garten", "3.99"),
+        ("BLUMENERDE-40", "Blumenerde 40 l", "Potting soil 40 l", "Garten", "5.99"),
+        ("BLUMENERDE-70", "Blumenerde 70 l", "Potting soil 70 l", "Garten", "8.99"),
+        ("KUEBELERDE-40", "Kübelpflanzenerde 40 l", "Container plant soil 40 l", "Garten", "7.49"),
+        ("RASENDUENGER-5", "Rasendünger 5 kg", "Lawn fertiliser 5 kg", "Garten", "14.99"),
+        ("RASENDUENGER-10", "Rasendünger 10 kg", "Lawn fertiliser 10 kg", "Garten", "24.99"),
+        (
+            "RASENSAMEN-1",
+            "Rasensamen Sport und Spiel 1 kg",
+            "Lawn seed, sport and play, 1 kg",
+            "Garten",
+            "9.99",
+        ),
+        (
+            "RASENSAMEN-25",
+            "Rasensamen Sport und Spiel 2,5 kg",
+            "Lawn seed, sport and play, 2.5 kg",
+            "Garten",
+            "21.99",
+        ),
+        ("RINDENMULCH-60", "Rindenmulch 60 l", "Bark mulch 60 l", "Garten", "6.49"),
+        ("GARTENSCHERE", "Gartenschere, Bypass", "Secateurs, bypass", "Garten", "14.99"),
+        ("SPATEN", "Spaten, Stahl, Eschenstiel", "Spade, steel, ash handle", "Garten", "24.99"),
+        ("RECHEN-14", "Rechen 14 Zinken", "Rake, 14 tines", "Garten", "12.99"),
+        (
+            "SILIKON-WEISS",
+            "Sanitär-Silikon weiß, 310 ml",
+            "Sanitary silicone white, 310 ml",
+            "Sanitär",
+            "6.99",
+        ),
+        (
+            "SILIKON-TRANSPARENT",
+            "Sanitär-Silikon transparent, 310 ml",
+            "Sanitary silicone clear, 310 ml",
+            "Sanitär",
+            "6.99",
+        ),
+        (
+            "SILIKON-GRAU",
+            "Sanitär-Silikon grau, 310 ml",
+            "Sanitary silicone grey, 310 ml",
+            "Sanitär",
+            "6.99",
+        ),
+        (
+            "SILIKON-ANTHRAZIT",
+            "Sanitär-Silikon anthrazit, 310 ml",
+            "Sanitary silicone anthracite, 310 ml",
+            "Sanitär",
+            "6.99",
+        ),
+        (
+            "ACRYL-WEISS",
+            "Maler-Acryl weiß, 310 ml",
+            "Decorator's acrylic white, 310 ml",
+            "Sanitär",
+            "3.99",
+        ),
+        (
+            "MONTAGEKLEBER-310",
+            "Montagekleber, 310 g",
+            "Construction adhesive, 310 g",
+            "Sanitär",
+            "7.99",
+        ),
+        (
+            "PU-SCHAUM-750",
+            "PU-Montageschaum, 750 ml",
+            "PU expanding foam, 750 ml",
+            "Sanitär",
+            "8.99",
+        ),
+        (
+            "DUSCHKOPF-3",
+            "Handbrause, 3 Strahlarten",
+            "Hand shower, 3 spray modes",
+            "Sanitär",
+            "19.99",
+        ),
+        (
+            "SPUELTISCHARMATUR",
+            "Einhebel-Spültischarmatur, schwenkbar",
+            "Single-lever kitchen tap, swivel spout",
+            "Sanitär",
+            "59.00",
+        ),
+        (
+            "WASCHTISCHARMATUR",
+            "Einhebel-Waschtischarmatur, Chrom",
+            "Single-lever basin tap, chrome",
+            "Sanitär",
+            "49.00",
+        ),
+        ("SIPHON-1-14", 'Röhrensiphon 1 1/4"', 'Tubular trap 1 1/4"', "Sanitär", "9.99"),
+        ("VERLAENGERUNG-5M", "Verlängerungskabel 5 m", "Extension cable 5 m", "Elektro", "8.99"),
+        (
+            "VERLAENGERUNG-10M",
+            "Verlängerungskabel 10 m",
+            "Extension cable 10 m",
+            "Elektro",
+            "12.99",
+        ),
+        ("KABELTROMMEL-25", "Kabeltrommel 25 m", "Cable reel 25 m", "Elektro", "34.99"),
+        ("KABELTROMMEL-50", "Kabeltrommel 50 m", "Cable reel 50 m", "Elektro", "54.99"),
+        (
+            "STECKDOSENLEISTE-3",
+            "Steckdosenleiste 3-fach mit Schalter",
+            "Power strip, 3 sockets, with switch",
+            "Elektro",
+            "7.99",
+        ),
+        (
+            "STECKDOSENLEISTE-5",
+            "Steckdosenleiste 5-fach mit Schalter",
+            "Power strip, 5 sockets, with switch",
+            "Elektro",
+            "10.99",
+        ),
+        (
+            "STECKDOSENLEISTE-6",
+            "Steckdosenleiste 6-fach, Überspannungsschutz",
+            "Power strip, 6 sockets, surge protection",
+            "Elektro",
+            "19.99",
+        ),
+        (
+            "ISOLIERBAND",
+            "Isolierband 15 mm x 10 m, schwarz",
+            "Insulating tape 15 mm x 10 m, black",
+            "Elektro",
+            "1.99",
+        ),
+        (
+            "VERBINDUNGSKLEMMEN",
+            "Verbindungsklemmen-Set, 60 Stück",
+            "Connector terminal set, 60 pieces",
+            "Elektro",
+            "12.99",
+        ),
     ):
-        yield DemoProduct(sku, name, category, _price(price))
+        yield DemoProduct(sku, name, name_en, category, _price(price))
     for base, watts, price in (
         ("E27", (5.5, 8.5, 11, 15), "3.49"), ("E14", (4, 6), "3.29"), ("GU10", (4.5,), "2.99"),
     ):  # fmt: skip
@@ -315,9 +595,13 @@ def _wood_garden_and_home() -> Iterator[DemoProduct]:
                 yield DemoProduct(
                     f"LED-{base}-{_decimal_de(watt).replace(',', '')}W-{_slug(light)[:2]}",
                     f"LED-Leuchtmittel {base}, {_decimal_de(watt)} W, {light}",
+                    f"LED bulb {base}, {_decimal_en(watt)} W, {LIGHT_EN[light]}",
                     "Leuchtmittel",
                     _price(price),
                 )
+
+
+LIGHT_EN = {"warmweiß": "warm white", "neutralweiß": "neutral white"}
 
 
 def _slug(text: str) -> str:
@@ -353,23 +637,55 @@ def demo_on_hand(store_code: str, product: DemoProduct) -> int:
     return chance.randint(1, 8) if big_ticket else chance.randint(3, 60)
 
 
+CATALOGUE_FIELDS = (
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "category",
+    "price",
+    "popularity",
+)
+
+
+def demo_popularity(product: DemoProduct) -> int:
+    """How well a product sells in the demo: the same on every run; the drill sells most."""
+    if product.popularity is not None:
+        return product.popularity
+    return random.Random(zlib.crc32(product.sku.encode())).randint(0, 200)
+
+
+def _catalogue_fields(item: DemoProduct) -> dict[str, object]:
+    fields = {name: getattr(item, name) for name in CATALOGUE_FIELDS if name != "popularity"}
+    return {**fields, "popularity": demo_popularity(item)}
+
+
 @transaction.atomic
 def demo_products_seed(*, report: Report) -> list[Product]:
     """Creates the missing demo products and their accessory links."""
     catalogue = demo_catalogue()
+    by_sku = {item.sku: item for item in catalogue}
     existing = set(Product.objects.values_list("sku", flat=True))
     Product.objects.bulk_create(
         [
             Product(
                 sku=item.sku,
-                name=item.name,
-                category=item.category,
-                price=item.price,
                 gtin=gtin13(number),
+                **_catalogue_fields(item),
             )
             for number, item in enumerate(catalogue, start=1)
             if item.sku not in existing
         ]
+    )
+    # Products seeded before they had English names and descriptions get them now.
+    Product.objects.bulk_update(
+        [
+            Product(pk=pk, **_catalogue_fields(by_sku[sku]))
+            for pk, sku in Product.objects.filter(sku__in=by_sku, name_en="").values_list(
+                "pk", "sku"
+            )
+        ],
+        fields=list(CATALOGUE_FIELDS),
     )
     ids = dict(
         Product.objects.filter(sku__in=[item.sku for item in catalogue]).values_list("sku", "pk")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -16,14 +17,21 @@ from stores.models import Store
 
 class Product(models.Model):
     sku = models.CharField(_("SKU"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, help_text=_("German"))
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("German"))
+    description_en = models.TextField(_("description in English"), blank=True)
     category = models.CharField(_("category"), max_length=60, blank=True)
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, help_text=_("EUR, VAT included")
     )
     gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
     is_active = models.BooleanField(_("is active"), default=True)
+    popularity = models.PositiveIntegerField(
+        _("popularity"),
+        default=0,
+        help_text=_("Higher comes first among equally relevant search results (bestsellers)."),
+    )
     accessories = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -42,9 +50,26 @@ class Product(models.Model):
                 fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique_when_set"
             ),
         ]
+        # The search's columns and indexes on PostgreSQL are in migration 0006.
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+    def name_in(self, language: str) -> str:
+        """The name in this language ("de", "en", "en-gb"…); German when there is none."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name
+
+    def description_in(self, language: str) -> str:
+        """The description in this language; German when there is none."""
+        if language.startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
+
+
+def promisable(on_hand: int, reserved: int, safety_stock: int) -> int:
+    """Available to promise, for a stock level already in memory: the same rule as
+    `available_to_promise`, which every query uses."""
+    return max(on_hand - reserved - safety_stock, 0)
 
 
 def available_to_promise(relation: str = "") -> Greatest:
@@ -103,7 +128,7 @@ class StockLevel(models.Model):
     @property
     def available(self) -> int:
         """Available to promise online: what is neither reserved nor kept back as safety stock."""
-        return max(self.on_hand - self.reserved - self.safety_stock, 0)
+        return promisable(self.on_hand, self.reserved, self.safety_stock)
 
 
 class Reservation(models.Model):
@@ -250,6 +275,7 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("transfer")
@@ -262,9 +288,13 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"transfer {self.pk} {self.source_store_id}->{self.destination_store_id} ({self.state})"
-        )
+        # No store codes here: naming a transfer must not cost a query per row.
+        return gettext("Transfer %(number)s") % {"number": self.number}
+
+    @property
+    def number(self) -> str:
+        """What people read and say: T and the id, zero-padded."""
+        return f"T{self.pk or 0:05d}"
 
     @transition(field=state, source=State.REQUESTED, target=State.IN_TRANSIT)
     def ship(self, *, now) -> None:
@@ -275,8 +305,9 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         self.received_at = now
 
     @transition(field=state, source=[State.REQUESTED, State.IN_TRANSIT], target=State.CANCELLED)
-    def cancel(self, *, now) -> None:
+    def cancel(self, *, now, reason: str = "") -> None:
         self.cancelled_at = now
+        self.cancel_reason = reason
 
 
 class TransferLine(models.Model):

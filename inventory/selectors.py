@@ -8,18 +8,30 @@ on every product page and across hundreds of stores.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config.db import model_from_row
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity, UnknownProduct
-from inventory.models import Product, StockLevel, available_to_promise
+from inventory.models import Product, StockLevel, Transfer, available_to_promise
+from inventory.search import product_ids_ranked
 from stores.models import Store
 from stores.selectors import (
     distance_km,
@@ -90,13 +102,21 @@ def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:
 
 
 def product_list(*, search: str = "") -> QuerySet[Product]:
-    """Products on sale, by SKU; `search` matches words of the name, the SKU's start or the GTIN."""
-    products = Product.objects.filter(is_active=True).order_by("sku")
-    for word in search.split():
-        products = products.filter(
-            Q(name__icontains=word) | Q(sku__istartswith=word) | Q(gtin=word)
+    """Products on sale: without `search` by SKU; with it the catalogue search's matches, best
+    first (inventory.search: names and descriptions in German and English, parts of compounds,
+    typos, the SKU or its start, the GTIN), at most MAX_RESULTS of them."""
+    products = Product.objects.filter(is_active=True)
+    if not search.strip():
+        return products.order_by("sku")
+    ranked = product_ids_ranked(search)
+    if connection.vendor == "postgresql":
+        position = RawSQL(f"array_position(%s::bigint[], {Product._meta.db_table}.id)", (ranked,))
+    else:
+        position = Case(
+            *(When(pk=pk, then=Value(index)) for index, pk in enumerate(ranked)),
+            output_field=IntegerField(),
         )
-    return products
+    return products.filter(pk__in=ranked).order_by(position)
 
 
 def product_list_accessories_available(
@@ -270,10 +290,12 @@ def availability_for_lines(
     longitude: float | None,
     limit: int | None = None,
     exclude_store_id: int | None = None,
+    exclude_store_ids: Collection[int] = (),
     now: datetime.datetime | None = None,
 ) -> list[StoreAvailability]:
     """Stores that have every line, (product id, quantity), nearest first; lines naming the same
-    product add up. `limit` counts stores that have everything. At most 5 queries."""
+    product add up; never the stores in `exclude_store_ids` (e.g. ones that could not send).
+    `limit` counts stores that have everything. At most 5 queries."""
     if not lines:
         raise InvalidQuantity("Ask for at least one line.", fields={"lines": ["Give a line."]})
     wanted: dict[int, int] = {}
@@ -286,6 +308,8 @@ def availability_for_lines(
     candidates = store_list_for_click_and_collect()
     if exclude_store_id is not None:
         candidates = candidates.exclude(pk=exclude_store_id)
+    if exclude_store_ids:
+        candidates = candidates.exclude(pk__in=list(exclude_store_ids))
     ranked_ids = store_ids_by_distance(
         latitude=latitude, longitude=longitude, exclude_store_id=exclude_store_id
     )
@@ -332,3 +356,13 @@ def product_store_counts_with_stock(
         .order_by()
     )
     return {row["product_id"]: row["stores"] for row in rows}
+
+
+def transfer_source_ids_refused(*, reference: str) -> set[int]:
+    """The stores whose transfers for this reference (e.g. "order:<number>") were cancelled
+    before they shipped: they said they cannot send."""
+    return set(
+        Transfer.objects.filter(
+            reference=reference, state=Transfer.State.CANCELLED, shipped_at__isnull=True
+        ).values_list("source_store_id", flat=True)
+    )

@@ -42,6 +42,7 @@ from inventory.models import (
     StockMovement,
     Transfer,
     TransferLine,
+    promisable,
 )
 from stores.models import Store
 
@@ -280,7 +281,7 @@ class _LockedLevel:
 
     @property
     def available(self) -> int:
-        return max(self.on_hand - self.reserved - self.safety_stock, 0)
+        return promisable(self.on_hand, self.reserved, self.safety_stock)
 
 
 @dataclass(frozen=True)
@@ -760,13 +761,24 @@ def transfer_receive(*, transfer_id: int, actor: User | None = None) -> Transfer
     return transfer
 
 
-def transfer_cancel(*, transfer_id: int, actor: User | None = None) -> Transfer:
+def transfer_cancel(
+    *,
+    transfer_id: int,
+    actor: User | None = None,
+    reason: str = "",
+    requested_only: bool = False,
+) -> Transfer:
     """requested / in_transit → cancelled: a requested transfer releases its hold at the source;
     one in transit puts its units back on hand at the source; locks the transfer, then the
-    source's reservations and stock rows in id order; queues nothing."""
+    source's reservations and stock rows in id order; queues nothing. `requested_only`: the
+    sending store cannot send, which makes no sense once the units left."""
     with transaction.atomic():
         transfer = _transfer_lock(transfer_id)
         _transition_check(transfer, "cancel")
+        if requested_only and transfer.state != Transfer.State.REQUESTED:
+            raise InvalidTransferState(
+                f"A transfer that is {transfer.state.replace('_', ' ')} was already sent."
+            )
         transfer_reference = _transfer_reference(transfer.pk)
         if transfer.state == Transfer.State.REQUESTED:
             _reservations_close(
@@ -797,7 +809,7 @@ def transfer_cancel(*, transfer_id: int, actor: User | None = None) -> Transfer:
                     for product_id, quantity in totals.items()
                 ]
             )
-        transfer.cancel(now=timezone.now())
+        transfer.cancel(now=timezone.now(), reason=reason[:200])
         transfer.save()
     return transfer
 

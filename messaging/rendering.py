@@ -29,7 +29,8 @@ _context_providers: list[ContextProvider] = []
 
 def message_context_register(provider: ContextProvider) -> None:
     """Adds what `provider` returns for a notification to every message's template context; it
-    may raise MessageNotApplicable."""
+    may raise MessageNotApplicable. An `email_headers` dict in the context becomes headers of
+    the e-mail (e.g. List-Unsubscribe)."""
     if provider not in _context_providers:
         _context_providers.append(provider)
 
@@ -75,7 +76,11 @@ def message_send(notification: Notification) -> str:
         subject=subject,
         body=text,
         to=[notification.customer.email],
-        headers={"Message-ID": message_id, "X-Idempotency-Key": notification.idempotency_key},
+        headers={
+            **context.get("email_headers", {}),
+            "Message-ID": message_id,
+            "X-Idempotency-Key": notification.idempotency_key,
+        },
     )
     email.attach_alternative(html, "text/html")
     email.send()

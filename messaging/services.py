@@ -53,15 +53,18 @@ def notification_queue(
     order: "Order | None" = None,
     context: dict | None = None,
     promotional: bool = False,
+    channels: list[str] | None = None,
     now: datetime.datetime | None = None,
 ) -> list[Notification]:
     """Records one message per channel (e-mail always; SMS too when the customer prefers it and
-    has a phone) and queues the send task after commit. Promotional messages without consent or
-    over the weekly cap are recorded as suppressed. The same key is queued once."""
+    has a phone; or exactly `channels`) and queues the send task after commit. Promotional
+    messages without consent or over the weekly cap are recorded as suppressed. The same key is
+    queued once."""
     now = now or timezone.now()
-    channels = [Channel.EMAIL]
-    if customer.preferred_channel == Channel.SMS and customer.phone:
-        channels.append(Channel.SMS)
+    if channels is None:
+        channels = [Channel.EMAIL]
+        if customer.preferred_channel == Channel.SMS and customer.phone:
+            channels.append(Channel.SMS)
     created = []
     for channel in channels:
         allowed = not promotional or _promotion_allowed(customer, channel, now)

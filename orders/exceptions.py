@@ -3,6 +3,9 @@
 from rest_framework import status
 
 from config.exceptions import DomainError, InvalidInput, NotFound
+from stores.exceptions import PickupSlotFull, PickupSlotUnknown
+
+__all__ = ["PickupSlotFull", "PickupSlotUnknown"]  # raised by stores for a placement
 
 
 class OrderError(DomainError):
@@ -69,10 +72,12 @@ class InvalidOrderInput(InvalidInput):
     code = "invalid"
 
 
-class PickupSlotFull(OrderError):
-    code = "pickup_slot_full"
+class PickupSlotTooEarly(OrderError):
+    """The slot starts before the order can be ready; `ready_by` says from when it can."""
+
+    code = "pickup_slot_too_early"
     status = status.HTTP_409_CONFLICT
-    default_detail = "This pickup slot is fully booked."
+    default_detail = "The order cannot be ready by the start of this pickup slot."
 
 
 class OrderLimitReached(OrderError):
@@ -114,3 +119,8 @@ class TransferNotReceived(OrderError):
     code = "transfer_not_received"
     status = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The transfer for this order has not arrived yet."
+
+
+class TransferNotFound(NotFound):
+    code = "not_found"
+    default_detail = "No such transfer."

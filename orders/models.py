@@ -122,6 +122,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("sourcing transfer"),
     )
 
+    # Set when the store staff cannot solve it alone (a transfer that could not be sent and no
+    # other store has the stock): the hotline's "needs attention" list reads it.
+    attention_reason = models.CharField(_("attention reason"), max_length=200, blank=True)
+    attention_since = models.DateTimeField(_("needs attention since"), null=True, blank=True)
+
     placed_at = models.DateTimeField(_("placed at"))
     sourcing_started_at = models.DateTimeField(_("sourcing started at"), null=True, blank=True)
     reserved_at = models.DateTimeField(_("reserved at"), null=True, blank=True)

@@ -1,18 +1,28 @@
 """Reads of orders: lookups for shoppers and staff, queues, actions, the timeline, due work."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from inventory.models import Transfer
+from inventory.models import Transfer, TransferLine
+from inventory.selectors import stock_available_by_product
 from orders import codes
-from orders.exceptions import OrderNotFound
+from orders.exceptions import OrderNotFound, TransferNotFound
 from orders.models import Order
+from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids, user_works_at
+from stores.selectors import SlotOffer, pickup_slot_list, store_ready_by
 
 ACTIONS = ("cancel", "start_picking", "report_shortage", "mark_ready", "hand_over")
+TRANSFER_DIRECTIONS = ("outgoing", "incoming")
+# Transfers a store still has to act on: the sender ships, the receiver waits and receives.
+TRANSFERS_TO_SEND = (Transfer.State.REQUESTED,)
+TRANSFERS_INCOMING = (Transfer.State.REQUESTED, Transfer.State.IN_TRANSIT)
+ORDER_REFERENCE_PREFIX = "order:"
 
 
 def _orders() -> QuerySet[Order]:
@@ -144,4 +154,140 @@ def order_ids_due_for_expiry(
         Order.objects.filter(state=Order.State.READY_FOR_PICKUP, hold_until__lte=now)
         .order_by("hold_until")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """The pickup slots an order could make at a store, and why from when: `via_transfer` when
+    the store lacks some units and they must come from another store first."""
+
+    ready_by: datetime.datetime | None
+    via_transfer: bool
+    slots: list[SlotOffer]
+
+
+def pickup_slot_list_for_order(
+    *,
+    store: Store,
+    lines: Sequence[tuple[int, int]],
+    now: datetime.datetime,
+    day: datetime.date | None = None,
+    days: int | None = None,
+) -> SlotChoice:
+    """The store's slots starting no earlier than the order, (product id, quantity) lines, could
+    be ready there: after picking when the store has every unit, after a transfer otherwise;
+    earliest first, full ones with 0 places. At most 5 queries."""
+    wanted: dict[int, int] = {}
+    for product_id, quantity in lines:
+        wanted[product_id] = wanted.get(product_id, 0) + quantity
+    available = stock_available_by_product(store_id=store.pk, product_ids=wanted) if wanted else {}
+    via_transfer = any(available.get(product, 0) < quantity for product, quantity in wanted.items())
+    ready_by = store_ready_by(store=store, now=now, via_transfer=via_transfer)
+    if ready_by is None:
+        return SlotChoice(ready_by=None, via_transfer=via_transfer, slots=[])
+    extra = {"days": days} if days is not None else {}
+    slots = pickup_slot_list(store=store, now=now, earliest=ready_by, day=day, **extra)
+    return SlotChoice(ready_by=ready_by, via_transfer=via_transfer, slots=slots)
+
+
+# --- transfers (ship-to-store), as the stores and the hotline see them ------------------------
+
+
+def _transfers() -> QuerySet[Transfer]:
+    return Transfer.objects.select_related("source_store", "destination_store").prefetch_related(
+        Prefetch("lines", queryset=TransferLine.objects.select_related("product").order_by("pk"))
+    )
+
+
+def transfers_attach_orders(transfers: list[Transfer]) -> list[Transfer]:
+    """Sets `transfer.order` (or None) from each transfer's reference ("order:<number>"); one
+    query for all of them, also for transfers the order no longer points at."""
+    numbers = {
+        transfer.reference.removeprefix(ORDER_REFERENCE_PREFIX)
+        for transfer in transfers
+        if transfer.reference.startswith(ORDER_REFERENCE_PREFIX)
+    }
+    orders = {
+        order.number: order
+        for order in Order.objects.filter(number__in=numbers).select_related("customer")
+    }
+    for transfer in transfers:
+        number = transfer.reference.removeprefix(ORDER_REFERENCE_PREFIX)
+        transfer.order = orders.get(number)
+    return transfers
+
+
+def transfer_list_for_user(
+    *,
+    user,
+    store_id: int | None = None,
+    direction: str | None = None,
+    state: str | None = None,
+    states: tuple[str, ...] | None = None,
+) -> QuerySet[Transfer]:
+    """Agents see every store's transfers; staff those from or to their stores; a store narrows
+    to its own (both directions, or `direction` outgoing / incoming), oldest first."""
+    transfers = _transfers()
+    if not user_is_agent(user):
+        mine = user_store_ids(user)
+        transfers = transfers.filter(Q(source_store_id__in=mine) | Q(destination_store_id__in=mine))
+    if store_id is not None:
+        if direction == "outgoing":
+            transfers = transfers.filter(source_store_id=store_id)
+        elif direction == "incoming":
+            transfers = transfers.filter(destination_store_id=store_id)
+        else:
+            transfers = transfers.filter(
+                Q(source_store_id=store_id) | Q(destination_store_id=store_id)
+            )
+    elif direction == "outgoing":
+        transfers = transfers.filter(source_store_id__in=user_store_ids(user))
+    elif direction == "incoming":
+        transfers = transfers.filter(destination_store_id__in=user_store_ids(user))
+    if state:
+        transfers = transfers.filter(state=state)
+    if states:
+        transfers = transfers.filter(state__in=states)
+    return transfers.order_by("requested_at", "pk")
+
+
+def transfer_get_for_user(*, transfer_id: object, user) -> Transfer:
+    """The transfer when the user is an agent or works at either store; else NotFound."""
+    try:
+        transfer_id = int(transfer_id)
+    except (TypeError, ValueError):
+        raise TransferNotFound() from None
+    transfer = _transfers().filter(pk=transfer_id).first()
+    if transfer is None:
+        raise TransferNotFound()
+    if not (
+        user_is_agent(user)
+        or user_works_at(user, transfer.source_store_id)
+        or user_works_at(user, transfer.destination_store_id)
+    ):
+        raise TransferNotFound()
+    transfers_attach_orders([transfer])
+    return transfer
+
+
+def transfer_available_actions(*, transfer: Transfer, user) -> list[str]:
+    """What this user may do now: the sender ships or says it cannot send a requested
+    transfer; the receiver receives one in transit."""
+    if transfer.state == Transfer.State.REQUESTED and user_works_at(user, transfer.source_store_id):
+        return ["ship", "cannot_send"]
+    if transfer.state == Transfer.State.IN_TRANSIT and user_works_at(
+        user, transfer.destination_store_id
+    ):
+        return ["receive"]
+    return []
+
+
+def order_list_needing_attention(*, limit: int = 50) -> list[Order]:
+    """Open orders the stores could not solve alone (a transfer not sent and no other store had
+    the stock), oldest first: the hotline's list."""
+    return list(
+        Order.objects.filter(state__in=Order.OPEN_STATES, attention_since__isnull=False)
+        .select_related("customer", "pickup_store")
+        .order_by("attention_since", "pk")[:limit]
     )

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from newsletter.wording import CONSENT_WORDING_CURRENT, CONSENT_WORDINGS
 from orders.models import Order
 from orders.services.placement import MAX_QUANTITY
 
@@ -109,6 +110,10 @@ class CheckoutForm(forms.Form):
         required=False,
     )
     campaign = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    # Unticked by default: consent is asked, never assumed; the mail that follows asks again.
+    newsletter = forms.BooleanField(
+        label=CONSENT_WORDINGS[CONSENT_WORDING_CURRENT], required=False, initial=False
+    )
 
     def __init__(self, *args, store_choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -144,3 +149,16 @@ class CancelForm(forms.Form):
         initial="changed_mind",
         widget=forms.RadioSelect,
     )
+
+
+class NewsletterForm(forms.Form):
+    """The footer's subscription form; the address is checked again by the newsletter service."""
+
+    email = forms.CharField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "placeholder": _("name@example.com")}
+        ),
+    )
+    wording_version = forms.CharField(max_length=20, widget=forms.HiddenInput)

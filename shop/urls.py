@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop import views
+from shop import newsletter, views
 
 app_name = "shop"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     # The path the confirmation message links to (orders.messages.order_url).
     path("orders/<str:number>/", views.order_detail, name="order"),
     path("orders/<str:number>/cancel/", views.order_cancel_confirm, name="order_cancel"),
+    path("newsletter/", newsletter.subscribe, name="newsletter_subscribe"),
+    # The links of the newsletter's mails (newsletter.messages); tokens are signed.
+    path("newsletter/confirm/<str:token>/", newsletter.confirm, name="newsletter_confirm"),
+    path(
+        "newsletter/unsubscribe/<str:token>/",
+        newsletter.unsubscribe,
+        name="newsletter_unsubscribe",
+    ),
 ]

@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dates import WEEKDAYS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import DomainError
+from config.replica import replica_reads
 from customers.services import CustomerInput
 from inventory.exceptions import UnknownProduct
 from inventory.models import Product
@@ -35,7 +37,9 @@ from orders.selectors import (
     order_pickup_code_for_shopper,
 )
 from orders.services import LineInput, order_cancel, order_place
+from orders.services.placement import MAX_QUANTITY
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
+from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
 from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
 
@@ -90,7 +94,7 @@ CHECKOUT_MESSAGES = {
     "phone": gettext_lazy("Enter the number with its country code, e.g. +49 151 2345678."),
     "store": gettext_lazy("Choose one of the stores in the list."),
     "payment_method": gettext_lazy("Choose how you want to pay."),
-    "quantity": gettext_lazy("Choose a quantity from 1 to 99."),
+    "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
 }
 CHECKOUT_MESSAGES_BY_CODE = {
     "store_not_click_and_collect": (
@@ -168,6 +172,7 @@ def _location(request: HttpRequest) -> tuple[LocationForm, float | None, float |
     return form, latitude, longitude
 
 
+@replica_reads
 def search(request: HttpRequest) -> HttpResponse:
     """Product search: results with price and in how many stores they can be collected."""
     form = SearchForm(request.GET or None)
@@ -215,6 +220,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     """The product and where it can be collected: nearest stores first when the shopper gave a
     location, else every store by name."""
@@ -340,6 +346,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             except DomainError as error:
                 alternatives = _checkout_error(form, error)
             else:
+                if data["newsletter"]:
+                    newsletter_request_at_checkout(request, email=data["email"])
                 return redirect(_order_url(placed.order.number, placed.access_token))
     else:
         store_code = request.GET.get("store", "")

@@ -1,5 +1,7 @@
 """Stores, their opening hours and closures, and who works where."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -46,6 +48,10 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class OpeningHours(models.Model):
@@ -129,3 +135,40 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} at {self.store.code}"
+
+
+class PickupSlot(models.Model):
+    """The places booked in one pickup slot of a store (a row appears with its first booking).
+
+    `capacity` is the store's slot capacity when the slot was last booked; bookings raise `booked`
+    only with a guard that repeats the capacity, and the CHECK keeps it there under any
+    concurrency.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="pickup_slots", verbose_name=_("store")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    booked = models.PositiveSmallIntegerField(_("booked"), default=0)
+
+    class Meta:
+        verbose_name = _("pickup slot")
+        verbose_name_plural = _("pickup slots")
+        ordering = ["store", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "starts_at"], name="pickup_slot_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(booked__gte=0, booked__lte=models.F("capacity")),
+                name="pickup_slot_booked_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="pickup_slot_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.starts_at:%Y-%m-%d %H:%M} {self.booked}/{self.capacity}"

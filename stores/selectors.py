@@ -20,13 +20,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from config.exceptions import InvalidInput, NotFound
-from stores.models import OpeningHours, Store, StoreClosure
+from stores.models import OpeningHours, PickupSlot, Store, StoreClosure
 from stores.roles import User, user_is_agent, user_works_at
 
 EARTH_RADIUS_KM = 6371.0088
 EARTH_CIRCUMFERENCE_KM = 40_075
 # How far ahead we look for an opening; a store closed for longer is treated as not opening.
 OPENING_HORIZON_DAYS = 60
+# Pickup slots: one hour each, from the opening on, bookable this many days ahead.
+PICKUP_SLOT_LENGTH = datetime.timedelta(hours=1)
+PICKUP_SLOT_HORIZON_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -378,3 +381,114 @@ def store_closure_list_upcoming(*, store: Store, days: int) -> list[StoreClosure
             date__gte=today, date__lte=today + datetime.timedelta(days=days)
         ).order_by("date")
     )
+
+
+@dataclass(frozen=True)
+class SlotOffer:
+    """One pickup slot of a store: when (in the store's time zone) and how many places are left."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    capacity: int
+    booked: int
+
+    @property
+    def available(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+
+def _slot_times(
+    schedule: StoreSchedule, day: datetime.date
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The store's slots on its local `day`: one hour each from the opening, the last one ending
+    by the closing. Counted in wall-clock time, so a change of daylight saving time keeps 18:00
+    at 18:00."""
+    if day in schedule.closed_dates:
+        return []
+    zone = ZoneInfo(schedule.timezone)
+    times = []
+    for weekday, opens, closes in schedule.hours:
+        if weekday != day.weekday():
+            continue
+        start = datetime.datetime.combine(day, opens)  # noqa: DTZ001 - wall clock, zone below
+        closing = datetime.datetime.combine(day, closes)  # noqa: DTZ001
+        while start + PICKUP_SLOT_LENGTH <= closing:
+            times.append(
+                (start.replace(tzinfo=zone), (start + PICKUP_SLOT_LENGTH).replace(tzinfo=zone))
+            )
+            start += PICKUP_SLOT_LENGTH
+    return sorted(times)
+
+
+def _slot_offers(
+    store: Store, times: list[tuple[datetime.datetime, datetime.datetime]]
+) -> list[SlotOffer]:
+    """The slots with their bookings read in one query."""
+    if not times:
+        return []
+    booked = dict(
+        PickupSlot.objects.filter(
+            store=store, starts_at__in=[start for start, _ in times]
+        ).values_list("starts_at", "booked")
+    )
+    return [
+        SlotOffer(
+            start=start,
+            end=end,
+            capacity=store.pickup_slot_capacity,
+            booked=booked.get(start, 0),
+        )
+        for start, end in times
+    ]
+
+
+def pickup_slot_horizon(*, store: Store, now: datetime.datetime) -> datetime.date:
+    """The last local day of the store on which slots can be booked."""
+    _require_aware(now, "now")
+    today = now.astimezone(ZoneInfo(store.timezone)).date()
+    return today + datetime.timedelta(days=PICKUP_SLOT_HORIZON_DAYS)
+
+
+def pickup_slot_list(
+    *,
+    store: Store,
+    now: datetime.datetime,
+    earliest: datetime.datetime | None = None,
+    day: datetime.date | None = None,
+    days: int = PICKUP_SLOT_HORIZON_DAYS + 1,
+) -> list[SlotOffer]:
+    """The store's slots that start after `now` and no earlier than `earliest` (when the order
+    can be ready), earliest first, with the places left (0: full); on its local `day` only, or
+    from today for `days` days, never past the horizon. 2-3 queries."""
+    _require_aware(now, "now")
+    if earliest is not None:
+        _require_aware(earliest, "earliest")
+    zone = ZoneInfo(store.timezone)
+    today = now.astimezone(zone).date()
+    horizon = pickup_slot_horizon(store=store, now=now)
+    first = day or today
+    last = min(horizon, first if day else today + datetime.timedelta(days=days - 1))
+    schedule = store_schedule(store=store, today=now.astimezone(datetime.UTC).date())
+    times = []
+    current = max(first, today)
+    while current <= last:
+        times.extend(
+            (start, end)
+            for start, end in _slot_times(schedule, current)
+            if start > now and (earliest is None or start >= earliest)
+        )
+        current += datetime.timedelta(days=1)
+    return _slot_offers(store, times)
+
+
+def pickup_slot_find(
+    *, store: Store, start: datetime.datetime, now: datetime.datetime
+) -> SlotOffer | None:
+    """The slot of this store starting at `start`, when the store offers it (within its hours and
+    the horizon, not yet begun); None otherwise."""
+    _require_aware(start, "start")
+    local = start.astimezone(ZoneInfo(store.timezone))
+    for offer in pickup_slot_list(store=store, now=now, day=local.date()):
+        if offer.start == start:
+            return offer
+    return None

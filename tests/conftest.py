@@ -1,7 +1,8 @@
 """Service-aware markers and the real-worker fixture.
 
-`postgres` tests need PostgreSQL, `redis` tests need Redis, PostgreSQL and a real worker,
-`browser` tests need Debian's Chromium. Without them they are skipped with a reason; with
+`postgres` tests need PostgreSQL; `redis` tests need PostgreSQL, a real broker and a real worker
+(the name is historical: RabbitMQ serves as well as Redis, and CI runs them on both); `browser`
+tests need Debian's Chromium. Without them they are skipped with a reason; with
 REQUIRE_SERVICES=1 (CI) any such skip fails the run.
 """
 
@@ -11,22 +12,22 @@ import pytest
 
 from tests.support.services import (
     WorkerProcess,
-    broker_is_redis,
+    broker_answers,
+    broker_is_real,
     database_is_postgres,
-    redis_answers,
 )
 
 POSTGRES_HOWTO = "needs PostgreSQL: start it on 127.0.0.1:5432 or set DATABASE_URL=postgres://..."
 REDIS_HOWTO = (
-    "needs Redis and PostgreSQL: start Redis on 127.0.0.1:6379 or set "
-    "CELERY_BROKER_URL=redis://..., and run on PostgreSQL"
+    "needs a broker (Redis or RabbitMQ) and PostgreSQL: start Redis on 127.0.0.1:6379 or set "
+    "CELERY_BROKER_URL=redis://... or amqp://..., and run on PostgreSQL"
 )
 SERVICE_MARKERS = ("postgres", "redis", "browser")
 
 
 def pytest_collection_modifyitems(config, items):
     has_postgres = database_is_postgres()
-    has_redis = has_postgres and broker_is_redis() and redis_answers()
+    has_redis = has_postgres and broker_is_real() and broker_answers()
     for item in items:
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason=REDIS_HOWTO))
@@ -66,16 +67,19 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 @pytest.fixture
 def worker_factory(django_db_setup, django_db_blocker):
     """Starts workers with their own settings (e.g. a failing sandbox courier):
-    `worker_factory(COURIER_SANDBOX_FAILURE="error")`. Any worker already running is stopped
+    `worker_factory(COURIER_SANDBOX_FAILURE="error")`, or on some queues only:
+    `worker_factory(queues="messages")`. Any worker already running is stopped
     for the test, so only these take tasks, and started again afterwards."""
     paused = list(WorkerProcess.running)
     for worker in paused:
         worker.stop()
     started: list[WorkerProcess] = []
 
-    def start(**extra_env: str) -> WorkerProcess:
+    def start(*, queues: str | None = None, **extra_env: str) -> WorkerProcess:
         with django_db_blocker.unblock():
-            worker = WorkerProcess(extra_env={key: str(value) for key, value in extra_env.items()})
+            worker = WorkerProcess(
+                extra_env={key: str(value) for key, value in extra_env.items()}, queues=queues
+            )
             started.append(worker.start())
         return worker
 

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Anything that differs per deployment comes from env.py."""
 
-from config.env import BASE_DIR, VAR_DIR, env
+from kombu import Exchange, Queue
+
+from config.env import BASE_DIR, VAR_DIR, databases, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")
 DEBUG = env.bool("DEBUG", default=False)
@@ -27,6 +29,7 @@ INSTALLED_APPS = [
     "payments",
     "orders",
     "returns",
+    "newsletter",
     "api",
     "shop",
     "console",
@@ -43,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Marks the requests whose reads may go to the read replica; inert without one.
+    "config.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -67,11 +72,12 @@ TEMPLATES = [
 
 # DATABASE_URL, e.g. postgres://user@host:5432/name; the default is an SQLite file so the demo
 # needs nothing installed.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# DATABASE_REPLICA_URL (optional) adds a streaming replica for the reads that may be a moment old
+# (config/replica.py); DATABASE_POOL_MAX_SIZE a connection pool per process (config/env.py).
+DATABASES = databases(env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
+# Only these apps' rows are read from the replica, and only by views marked @replica_reads.
+DATABASE_REPLICA_APPS = ["inventory", "stores"]
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE_URL, e.g. redis://host:6379/1: API rate limits count here, so several web processes
@@ -138,6 +144,7 @@ REST_FRAMEWORK = {
         "order_place": env.str("API_THROTTLE_ORDER_PLACE", default="20/min"),
         "shopper_order": env.str("API_THROTTLE_SHOPPER_ORDER", default="60/min"),
         "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="10/min"),
+        "newsletter": env.str("API_THROTTLE_NEWSLETTER", default="10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -156,6 +163,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": "orders.models.Order.State",
         "ReturnCaseStateEnum": "returns.models.ReturnCase.State",
         "CourierBookingStateEnum": "returns.models.CourierBooking.State",
+        "MessageChannelEnum": "customers.models.Channel",
+        "SalesChannelEnum": "orders.models.Order.SalesChannel",
+        "LanguageEnum": ["de", "en"],
     },
 }
 
@@ -164,6 +174,7 @@ SPECTACULAR_SETTINGS = {
 # worker and beat with nothing installed. Production sets CELERY_BROKER_URL=redis://...
 BROKER_FOLDER = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
 # True when an operator configured a broker; /readyz then also requires it and a live worker.
 CELERY_BROKER_CONFIGURED = "CELERY_BROKER_URL" in env.ENVIRON
 # Longer than any countdown or retry backoff we use (the longest is a few minutes), so Redis
@@ -189,6 +200,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
+    # RabbitMQ: a publish returns only once the broker has the message.
+    else {"confirm_publish": True}
+    if CELERY_BROKER_IS_AMQP
     else REDIS_TRANSPORT_OPTIONS
 )
 # JSON only: arguments are ids and primitives, and no pickle ever crosses the broker.
@@ -210,11 +224,46 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 # Keep retrying the broker at start-up instead of crashing the worker while Redis boots.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Queues per kind of work (config/routing.py). A worker started without -Q consumes all of them
+# (the demo, the tests); a deployment runs a worker per queue (Procfile), so a flood on one never
+# delays another. On RabbitMQ they are quorum queues and every publish is confirmed.
+CELERY_QUEUE_NAMES = ("messages", "payments", "courier", "sourcing", "campaigns")
+CELERY_TASK_QUEUES = [
+    Queue(
+        name,
+        Exchange(name),
+        routing_key=name,
+        queue_arguments={"x-queue-type": "quorum"} if CELERY_BROKER_IS_AMQP else None,
+    )
+    for name in (CELERY_TASK_DEFAULT_QUEUE, *CELERY_QUEUE_NAMES)
+]
+CELERY_TASK_ROUTES = ("config.routing.route_task",)
+# Outbox deliveries by the table they deliver; newer outboxes add their row here.
+OUTBOX_QUEUES = {
+    "messaging.Notification": "messages",
+    "payments.SideEffect": "payments",
+    "returns.CourierCall": "courier",
+}
+# Every other task by name: sourcing and the periodic maintenance share a queue.
+CELERY_QUEUE_BY_TASK = {
+    "outbox.tasks.outbox_relay_task": "sourcing",
+    "orders.tasks.order_source_due_task": "sourcing",
+    "orders.tasks.order_remind_due_task": "sourcing",
+    "orders.tasks.order_expire_due_task": "sourcing",
+    "inventory.tasks.stock_reconcile_task": "sourcing",
+    "api.tasks.idempotency_record_purge_task": "sourcing",
+    "returns.tasks.courier_bookings_poll_due_task": "courier",
+    "returns.tasks.return_cases_close_due_task": "sourcing",
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work is declared here; each entry only wakes a task that reads due rows from the
 # database, so nothing depends on long ETAs held in Redis. Later features add their entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Only the holder of the beat lock sends periodic tasks (config/beat.py); a standby retries the
+# lock, and the leader checks it still holds it, this often.
+CELERY_BEAT_SCHEDULER = "config.beat.SingleBeatScheduler"
+BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=5.0)
 # Stock: hourly proof that every stock row equals its ledger; drift is logged as an error.
 CELERY_BEAT_SCHEDULE["inventory-reconcile"] = {
     "task": "inventory.tasks.stock_reconcile_task",

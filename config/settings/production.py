@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env
+from config.env import databases, env
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -32,6 +32,5 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# Connections kept a minute (or pooled with DATABASE_POOL_MAX_SIZE), checked before reuse.
+DATABASES = databases(DATABASES["default"], conn_max_age=60, health_checks=True)  # noqa: F405

@@ -6,7 +6,7 @@ missing; CI sets REQUIRE_SERVICES=1 and fails instead.
 
 import socket
 
-from config.env import VAR_DIR, env
+from config.env import VAR_DIR, databases, env
 from config.settings.base import *  # noqa: F403
 
 
@@ -19,13 +19,12 @@ def _answers(host: str, port: int) -> bool:
 
 
 if "DATABASE_URL" in env.ENVIRON:
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
+    DATABASES = databases(env.db_url("DATABASE_URL"))
 elif _answers("127.0.0.1", 5432):
-    DATABASES = {
-        "default": env.db_url_config("postgres://postgres@127.0.0.1:5432/click_and_collect")
-    }
+    DATABASES = databases(env.db_url_config("postgres://postgres@127.0.0.1:5432/click_and_collect"))
 else:
-    DATABASES = {"default": env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}")}
+    DATABASES = databases(env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}"))
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"] if "replica" in DATABASES else []
 
 if "CELERY_BROKER_URL" not in env.ENVIRON and _answers("127.0.0.1", 6379):
     CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
@@ -41,3 +40,12 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min"},
 }
+
+# The single-beat test runs beat with one entry that fires this often, and nothing else.
+if env.float("TEST_BEAT_TICK_SECONDS", default=0.0):
+    CELERY_BEAT_SCHEDULE = {
+        "test-beat-tick": {
+            "task": "tests.support.worker_tasks.beat_tick_task",
+            "schedule": env.float("TEST_BEAT_TICK_SECONDS"),
+        }
+    }

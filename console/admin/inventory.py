@@ -14,12 +14,25 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import DomainError
 from console.access import console_role
 from console.errors import domain_error_message
-from console.forms import StockCountForm, StockReceiveForm
+from console.forms import (
+    StockCountForm,
+    StockReceiveForm,
+    TransferReceiveForm,
+    TransferRefuseForm,
+    TransferShipForm,
+)
+from console.labels import TRANSFER_ACTIONS, TRANSFER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
 from console.stores import stores_workable
 from inventory.models import Product, StockLevel, StockMovement, Transfer, TransferLine
 from inventory.selectors import product_get_by_sku
 from inventory.services import stock_count_correct, stock_receive
+from orders.selectors import (
+    ORDER_REFERENCE_PREFIX,
+    transfer_available_actions,
+    transfers_attach_orders,
+)
+from orders.services import order_transfer_receive, order_transfer_refuse, order_transfer_ship
 
 
 @admin.register(Product)
@@ -224,25 +237,180 @@ class StockMovementAdmin(ConsoleModelAdmin):
 
 class TransferLineInline(ReadOnlyInline):
     model = TransferLine
-    fields = ("product", "quantity", "reference")
+    verbose_name = _("line")
+    verbose_name_plural = _("Lines")
+    fields = ("sku", "product_name", "quantity")
     readonly_fields = flatten(fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
 
+    @admin.display(description=_("SKU"))
+    def sku(self, line: TransferLine) -> str:
+        return line.product.sku
+
+    @admin.display(description=_("Product"))
+    def product_name(self, line: TransferLine) -> str:
+        return line.product.name
+
+
+TRANSFER_DONE = {
+    "ship": _("Transfer %(number)s shipped."),
+    "receive": _("Transfer %(number)s received: the units are reserved for the order."),
+    "cannot_send": _("Transfer %(number)s cancelled: the order is sourced again."),
+}
+
 
 @admin.register(Transfer)
 class TransferAdmin(ConsoleModelAdmin):
     store_lookups = ("source_store", "destination_store")
-    list_display = ("pk", "source_store", "destination_store", "state", "reference", "requested_at")
+    change_form_template = "console/transfer_change_form.html"
+    list_display = (
+        "transfer_number",
+        "from_store",
+        "to_store",
+        "state_badge",
+        "order_number",
+        "requested_at",
+        "shipped_at",
+    )
+    list_display_links = ("transfer_number",)
     list_filter = ("state",)
     list_select_related = ("source_store", "destination_store")
     search_fields = ("reference", "=source_store__code", "=destination_store__code")
+    search_help_text = _("Order number (order:…) or store code")
     ordering = ("-requested_at", "-pk")
     inlines = (TransferLineInline,)
     fields = (
-        ("source_store", "destination_store"),
-        ("state", "reference"),
+        ("from_store", "to_store"),
+        ("state_badge", "order_number"),
         ("requested_at", "shipped_at", "received_at", "cancelled_at"),
+        "cancel_reason",
     )
     readonly_fields = flatten(fields)
+
+    @admin.display(description=_("Transfer"), ordering="pk")
+    def transfer_number(self, transfer: Transfer) -> str:
+        return transfer.number
+
+    @admin.display(description=_("From store"), ordering="source_store__code")
+    def from_store(self, transfer: Transfer) -> str:
+        return f"{transfer.source_store.code} {transfer.source_store.name}"
+
+    @admin.display(description=_("To store"), ordering="destination_store__code")
+    def to_store(self, transfer: Transfer) -> str:
+        return f"{transfer.destination_store.code} {transfer.destination_store.name}"
+
+    @admin.display(description=_("State"), ordering="state")
+    def state_badge(self, transfer: Transfer) -> str:
+        return format_html(
+            '<span class="cc-badge cc-transfer-{}">{}</span>',
+            transfer.state,
+            TRANSFER_STATES.get(transfer.state, transfer.state),
+        )
+
+    @admin.display(description=_("For order"), ordering="reference")
+    def order_number(self, transfer: Transfer) -> str:
+        return transfer.reference.removeprefix(ORDER_REFERENCE_PREFIX)
+
+    # --- the transfer page and its steps -----------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/ship/", wrap(self.ship_view), name="inventory_transfer_ship"),
+            path(
+                "<path:object_id>/receive/",
+                wrap(self.receive_view),
+                name="inventory_transfer_receive",
+            ),
+            path(
+                "<path:object_id>/cannot-send/",
+                wrap(self.cannot_send_view),
+                name="inventory_transfer_cannot_send",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        transfer = self.get_object(request, object_id)
+        actions = transfer_available_actions(transfer=transfer, user=request.user)
+        context = {
+            "transfer": transfer,
+            "buttons": [
+                {
+                    "action": action,
+                    "label": TRANSFER_ACTIONS[action],
+                    "url": reverse(f"admin:inventory_transfer_{action}", args=[transfer.pk]),
+                }
+                for action in actions
+            ],
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def _step(self, request: HttpRequest, object_id: str, *, action: str, form_class, title):
+        transfer = self.get_object(request, object_id)
+        lines = list(transfer.lines.select_related("product").order_by("pk"))
+        # An empty POST (nothing ticked) is still a submitted form.
+        form = form_class(request.POST if request.method == "POST" else None, lines=lines)
+        status = 200
+        if action not in transfer_available_actions(transfer=transfer, user=request.user):
+            form = None
+        elif request.method == "POST" and form.is_valid():
+            try:
+                if action == "ship":
+                    order_transfer_ship(transfer_id=transfer.pk, by=request.user)
+                elif action == "receive":
+                    order_transfer_receive(transfer_id=transfer.pk, by=request.user)
+                else:
+                    order_transfer_refuse(
+                        transfer_id=transfer.pk,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+            except DomainError as error:
+                form.add_error(None, domain_error_message(error))
+                status = error.status
+            else:
+                messages.success(request, TRANSFER_DONE[action] % {"number": transfer.number})
+                return HttpResponseRedirect(reverse("admin:index"))
+        transfers_attach_orders([transfer])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % {"number": transfer.number},
+            "transfer": transfer,
+            "lines": lines,
+            "form": form,
+            "action": action,
+            "opts": self.opts,
+            "transfer_url": reverse("admin:inventory_transfer_change", args=[transfer.pk]),
+        }
+        return TemplateResponse(request, "console/transfer_form.html", context, status=status)
+
+    def ship_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._step(
+            request,
+            object_id,
+            action="ship",
+            form_class=TransferShipForm,
+            title=gettext("Pick and ship transfer %(number)s"),
+        )
+
+    def receive_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._step(
+            request,
+            object_id,
+            action="receive",
+            form_class=TransferReceiveForm,
+            title=gettext("Receive transfer %(number)s"),
+        )
+
+    def cannot_send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._step(
+            request,
+            object_id,
+            action="cannot_send",
+            form_class=TransferRefuseForm,
+            title=gettext("Cannot send transfer %(number)s"),
+        )

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.exceptions import DomainError
 from console.hotline.selectors import ReturnableLine
 from console.hotline.timeline import REASONS
-from returns.services import CollectionInput, ReturnLineInput
+from returns.services import MAX_LINE_QUANTITY, CollectionInput, ReturnLineInput
 
 DEFAULT_WINDOW = (datetime.time(8, 0), datetime.time(12, 0))
 
@@ -41,7 +42,9 @@ FIELD_CODE_MESSAGES = {
     ),
     "required": gettext_lazy("This field is required."),
     "lines_required": gettext_lazy("Choose at least one item and how many come back."),
-    "quantity_out_of_range": gettext_lazy("Between 1 and 99 units."),
+    "quantity_out_of_range": format_lazy(
+        gettext_lazy("Between 1 and {max} units."), max=MAX_LINE_QUANTITY
+    ),
 }
 CODE_MESSAGES = {
     "return_exceeds_collected": gettext_lazy(

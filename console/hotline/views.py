@@ -27,8 +27,11 @@ from console.hotline.selectors import (
     replacement_store_list,
 )
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
+from console.labels import ORDER_ATTENTION
 from customers.selectors import SEARCH_LIMIT, customer_get, customer_search
+from newsletter.selectors import customer_consents
 from orders.models import Order
+from orders.selectors import order_list_needing_attention
 from returns.selectors import (
     customer_timeline,
     return_case_get_for_user,
@@ -90,6 +93,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "customers": customers,
             "limit": SEARCH_LIMIT,
             "attention": list(return_case_list_needing_attention()[:ATTENTION_SHOWN]),
+            "orders_attention": [
+                (order, ORDER_ATTENTION.get(order.attention_reason, order.attention_reason))
+                for order in order_list_needing_attention(limit=ATTENTION_SHOWN)
+            ],
         },
     )
 
@@ -122,6 +129,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "cases": cases,
             "timeline": rows,
             "newest_first": newest_first,
+            "consents": customer_consents(customer=customer),
         },
     )
 

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from console.labels import ORDER_EVENTS, ORDER_STATES, RETURN_STATES
+from console.labels import ORDER_EVENTS, ORDER_STATES, RETURN_STATES, TRANSFER_STATES
 
 register = template.Library()
 
@@ -19,6 +19,13 @@ def order_state(state: str):
 def return_state(state: str):
     return format_html(
         '<span class="cc-badge cc-return-{}">{}</span>', state, RETURN_STATES.get(state, state)
+    )
+
+
+@register.simple_tag
+def transfer_state(state: str):
+    return format_html(
+        '<span class="cc-badge cc-transfer-{}">{}</span>', state, TRANSFER_STATES.get(state, state)
     )
 
 

@@ -8,6 +8,7 @@ from api import schema, throttling
 from api.fields import page
 from api.idempotency import idempotent
 from api.views import ApiView
+from config.replica import replica_reads
 from inventory import selectors, services
 from inventory.api.serializers import (
     AvailabilityQuerySerializer,
@@ -24,6 +25,7 @@ from inventory.api.serializers import (
 from stores.selectors import store_get_for_staff
 
 
+@replica_reads
 class ProductListView(ApiView):
     permission_classes = [AllowAny]
     throttle_scope = throttling.CATALOGUE
@@ -46,6 +48,7 @@ class ProductListView(ApiView):
         return Response({"count": count, "results": ProductSerializer(products, many=True).data})
 
 
+@replica_reads
 class ProductDetailView(ApiView):
     permission_classes = [AllowAny]
     throttle_scope = throttling.CATALOGUE
@@ -60,6 +63,7 @@ class ProductDetailView(ApiView):
         return Response(ProductDetailSerializer(product).data)
 
 
+@replica_reads
 class ProductAvailabilityView(ApiView):
     permission_classes = [AllowAny]
     throttle_scope = throttling.CATALOGUE

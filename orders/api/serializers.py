@@ -1,5 +1,6 @@
 """Explicit input and output shapes of the orders API; no serializer here writes a model."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,8 +12,11 @@ from api.fields import (
     page_serializer,
 )
 from customers.models import Language
+from inventory.models import Transfer
 from orders.models import Order, OrderLine
+from orders.selectors import TRANSFER_DIRECTIONS
 from orders.services.placement import MAX_QUANTITY
+from stores.selectors import PICKUP_SLOT_LENGTH
 
 MAX_LINES = 50
 SKU_MAX_LENGTH = 32
@@ -74,6 +78,18 @@ class OrderListQuerySerializer(PageQuerySerializer):
     )
 
 
+class PickupSlotQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(
+        required=False, default=None, help_text="The store's local day; default: from today on."
+    )
+    sku = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=SKU_MAX_LENGTH
+    )
+    quantity = serializers.IntegerField(
+        required=False, default=1, min_value=1, max_value=MAX_QUANTITY
+    )
+
+
 class EmptyInputSerializer(serializers.Serializer):
     """Transitions that need nothing but the order."""
 
@@ -89,6 +105,22 @@ class OrderPlacedSerializer(serializers.Serializer):
     ready_by = serializers.DateTimeField(source="order.ready_by", allow_null=True)
     total = serializers.DecimalField(source="order.total", max_digits=10, decimal_places=2)
     currency = serializers.CharField(source="order.currency")
+
+
+class PickupSlotSerializer(serializers.Serializer):
+    """One pickup slot, its times in the store's time zone; `available` 0 when it is full."""
+
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    available = serializers.IntegerField()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_start(self, slot) -> str:
+        return slot.start.isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_end(self, slot) -> str:
+        return slot.end.isoformat()
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -134,10 +166,30 @@ class TimelineEntrySerializer(serializers.Serializer):
         return fields
 
 
+class PickupSlotTimesSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+@extend_schema_field(PickupSlotTimesSerializer(allow_null=True))
+class OrderPickupSlotField(serializers.Field):
+    """The order's slot as `{start, end}` in its store's time zone, or null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, order: Order) -> dict | None:
+        if order.pickup_slot is None:
+            return None
+        start = order.pickup_slot.astimezone(order.pickup_store.zone)
+        return {"start": start.isoformat(), "end": (start + PICKUP_SLOT_LENGTH).isoformat()}
+
+
 class OrderSummarySerializer(serializers.ModelSerializer):
     """An order in a queue: enough to pick it and to find it at the counter."""
 
     pickup_store = serializers.CharField(source="pickup_store.code", read_only=True)
+    pickup_slot = OrderPickupSlotField()
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
 
@@ -169,6 +221,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     from the view through the context, because they depend on who is asking."""
 
     pickup_store = OrderStoreSerializer(read_only=True)
+    pickup_slot = OrderPickupSlotField()
     customer = OrderCustomerSerializer(read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
     hand_over_locked = serializers.BooleanField(read_only=True)
@@ -219,3 +272,74 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     def get_pickup_code(self, order: Order) -> str | None:
         """Only for the shopper, and only while the order is ready for pickup."""
         return self.context.get("pickup_code")
+
+
+# --- transfers ---------------------------------------------------------------------------------
+
+
+class TransferListQuerySerializer(PageQuerySerializer):
+    store = serializers.CharField(required=False, default="", allow_blank=True, max_length=12)
+    direction = serializers.ChoiceField(
+        choices=TRANSFER_DIRECTIONS, required=False, default="", allow_blank=True
+    )
+    state = serializers.ChoiceField(
+        choices=Transfer.State.values, required=False, default="", allow_blank=True
+    )
+
+
+class TransferRefuseInputSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH)
+
+
+class TransferLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    name = serializers.CharField(source="product.name", read_only=True)
+    quantity = serializers.IntegerField(read_only=True)
+
+
+class TransferOrderSerializer(serializers.Serializer):
+    number = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    ready_by = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    """A transfer with its lines and the order it serves; `available_actions` depends on the
+    caller and comes from the view's context."""
+
+    source_store = OrderStoreSerializer(read_only=True)
+    destination_store = OrderStoreSerializer(read_only=True)
+    lines = TransferLineSerializer(many=True, read_only=True)
+    order = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "number",
+            "state",
+            "source_store",
+            "destination_store",
+            "lines",
+            "order",
+            "requested_at",
+            "shipped_at",
+            "received_at",
+            "cancelled_at",
+            "cancel_reason",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TransferOrderSerializer(allow_null=True))
+    def get_order(self, transfer: Transfer) -> dict | None:
+        order = getattr(transfer, "order", None)
+        return TransferOrderSerializer(order).data if order is not None else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, transfer: Transfer) -> list[str]:
+        return self.context["available_actions"].get(transfer.pk, [])
+
+
+TransferPageSerializer = page_serializer(TransferSerializer, "TransferPage")

@@ -3,6 +3,7 @@ they may do to it by the transitions' permissions in orders.services; an order o
 caller's reach answers 404."""
 
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
@@ -14,6 +15,8 @@ from api import schema, throttling
 from api.fields import page
 from api.idempotency import idempotent
 from api.views import ApiView
+from config.exceptions import InvalidInput, NotFound
+from inventory.selectors import product_get_by_sku
 from orders import selectors, services
 from orders.api.serializers import (
     CancelInputSerializer,
@@ -25,10 +28,20 @@ from orders.api.serializers import (
     OrderPlacedSerializer,
     OrderPlaceInputSerializer,
     OrderSummarySerializer,
+    PickupSlotQuerySerializer,
+    PickupSlotSerializer,
     ShortageInputSerializer,
+    TransferListQuerySerializer,
+    TransferPageSerializer,
+    TransferRefuseInputSerializer,
+    TransferSerializer,
 )
 from orders.models import Order
-from stores.selectors import store_get_for_reader
+from stores.selectors import (
+    pickup_slot_horizon,
+    store_get_for_reader,
+    store_list_for_click_and_collect,
+)
 
 ORDER_TOKEN_HEADER = "X-Order-Token"
 
@@ -274,3 +287,162 @@ class OrderHandOverView(StoreTransitionView):
             pickup_code=data["pickup_code"],
             override_reason=data["override_reason"],
         )
+
+
+class PickupSlotListView(ApiView):
+    """The slots a shopper can choose at a store; with `sku` and `quantity` only those an order
+    of them could make (stock here, or a transfer first)."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = throttling.CATALOGUE
+
+    @extend_schema(
+        operation_id="stores_pickup_slots",
+        parameters=[PickupSlotQuerySerializer],
+        responses={200: PickupSlotSerializer(many=True), **schema.errors(400, 404, 429)},
+        summary="Pickup slots of a store, earliest first, in its time zone (available 0: full)",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        query = PickupSlotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        store = store_list_for_click_and_collect().filter(code=code).first()
+        if store is None:
+            raise NotFound("No such store takes click-and-collect orders.")
+        now = timezone.now()
+        day = params["date"]
+        if day is not None:
+            today = timezone.localtime(now, store.zone).date()
+            horizon = pickup_slot_horizon(store=store, now=now)
+            if not today <= day <= horizon:
+                raise InvalidInput(
+                    "No slots on this day.",
+                    fields={"date": [f"Choose a day from {today} to {horizon}."]},
+                )
+        lines = []
+        if params["sku"]:
+            product = product_get_by_sku(sku=params["sku"])
+            lines = [(product.pk, params["quantity"])]
+        choice = selectors.pickup_slot_list_for_order(store=store, lines=lines, now=now, day=day)
+        return Response(PickupSlotSerializer(choice.slots, many=True).data)
+
+
+# --- transfers ---------------------------------------------------------------------------------
+
+
+def _actions_by_transfer(transfers, user) -> dict[int, list[str]]:
+    return {
+        transfer.pk: selectors.transfer_available_actions(transfer=transfer, user=user)
+        for transfer in transfers
+    }
+
+
+def transfer_response(transfer_id: int, user) -> Response:
+    transfer = selectors.transfer_get_for_user(transfer_id=transfer_id, user=user)
+    context = {"available_actions": _actions_by_transfer([transfer], user)}
+    return Response(TransferSerializer(transfer, context=context).data)
+
+
+class TransferListView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="transfers_list",
+        parameters=[TransferListQuerySerializer],
+        responses={200: TransferPageSerializer, **schema.errors(400, 401, 404)},
+        summary="Transfers of a store (outgoing: to send; incoming: to receive), with lines and "
+        "the order each serves; staff see their stores', agents every store's",
+    )
+    def get(self, request: Request) -> Response:
+        query = TransferListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        store = (
+            store_get_for_reader(code=params["store"], user=request.user)
+            if params["store"]
+            else None
+        )
+        count, transfers = page(
+            selectors.transfer_list_for_user(
+                user=request.user,
+                store_id=store.pk if store else None,
+                direction=params["direction"] or None,
+                state=params["state"] or None,
+            ),
+            limit=params["limit"],
+            offset=params["offset"],
+        )
+        selectors.transfers_attach_orders(transfers)
+        context = {"available_actions": _actions_by_transfer(transfers, request.user)}
+        return Response(
+            {
+                "count": count,
+                "results": TransferSerializer(transfers, many=True, context=context).data,
+            }
+        )
+
+
+_TRANSFER_ERRORS = schema.errors(400, 401, 403, 404, 409, 415)
+
+
+class TransferActionView(ApiView):
+    """A transfer's step for the staff of one of its stores; subclasses name the service."""
+
+    permission_classes = [IsAuthenticated]
+    input_serializer = EmptyInputSerializer
+
+    def post(self, request: Request, transfer_id: str) -> Response:
+        transfer = selectors.transfer_get_for_user(transfer_id=transfer_id, user=request.user)
+        incoming = self.input_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        self.act(transfer_id=transfer.pk, by=request.user, data=incoming.validated_data)
+        return transfer_response(transfer.pk, request.user)
+
+    def act(self, *, transfer_id: int, by, data: dict) -> None:
+        raise NotImplementedError
+
+
+class TransferShipView(TransferActionView):
+    @extend_schema(
+        operation_id="transfers_ship",
+        request=None,
+        responses={200: TransferSerializer, **_TRANSFER_ERRORS},
+        summary="requested → in_transit, by the sending store once the units are picked",
+    )
+    def post(self, request: Request, transfer_id: str) -> Response:
+        return super().post(request, transfer_id)
+
+    def act(self, *, transfer_id: int, by, data: dict) -> None:
+        services.order_transfer_ship(transfer_id=transfer_id, by=by)
+
+
+class TransferReceiveView(TransferActionView):
+    @extend_schema(
+        operation_id="transfers_receive",
+        request=None,
+        responses={200: TransferSerializer, **_TRANSFER_ERRORS},
+        summary="in_transit → received, by the receiving store: the units are reserved for the "
+        "order, which goes on to picking; the shopper hears of a changed ready-by time",
+    )
+    def post(self, request: Request, transfer_id: str) -> Response:
+        return super().post(request, transfer_id)
+
+    def act(self, *, transfer_id: int, by, data: dict) -> None:
+        services.order_transfer_receive(transfer_id=transfer_id, by=by)
+
+
+class TransferCannotSendView(TransferActionView):
+    input_serializer = TransferRefuseInputSerializer
+
+    @extend_schema(
+        operation_id="transfers_cannot_send",
+        request=TransferRefuseInputSerializer,
+        responses={200: TransferSerializer, **_TRANSFER_ERRORS},
+        summary="requested → cancelled, by the sending store when it is short: the order is "
+        "sourced from another store, or flagged to the hotline when none has it",
+    )
+    def post(self, request: Request, transfer_id: str) -> Response:
+        return super().post(request, transfer_id)
+
+    def act(self, *, transfer_id: int, by, data: dict) -> None:
+        services.order_transfer_refuse(transfer_id=transfer_id, by=by, reason=data["reason"])

@@ -15,6 +15,11 @@ from orders.services.lifecycle import (
     order_start_picking,
 )
 from orders.services.placement import LineInput, PlacedOrder, order_place
+from orders.services.transfers import (
+    order_transfer_receive,
+    order_transfer_refuse,
+    order_transfer_ship,
+)
 
 __all__ = [
     "CustomerInput",
@@ -32,6 +37,9 @@ __all__ = [
     "order_report_shortage",
     "order_source",
     "order_start_picking",
+    "order_transfer_receive",
+    "order_transfer_refuse",
+    "order_transfer_ship",
     "orders_expire_due",
     "orders_remind_due",
     "orders_source_due",

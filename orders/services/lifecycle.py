@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from inventory import exceptions as inventory_errors
 from inventory.models import Transfer
-from inventory.selectors import availability_for_lines
+from inventory.selectors import availability_for_lines, transfer_source_ids_refused
 from inventory.services import (
     StockRequest,
     stock_consume,
@@ -40,6 +40,7 @@ from payments.models import Payment, SideEffect
 from payments.services import side_effect_add
 from stores.roles import user_is_manager_of
 from stores.selectors import store_ready_by
+from stores.services import pickup_slot_release
 
 
 def _reason_clean(reason: str) -> str:
@@ -86,6 +87,8 @@ def _cancel_locked(order: Order, by: User | None, reason: str, now) -> Order:
     source = order.state
     lines = _lines(order)
     _release_everything(order, lines, by, f"order {order.number} cancelled")
+    if order.pickup_slot is not None:
+        pickup_slot_release(store_id=order.pickup_store_id, start=order.pickup_slot)
     order.cancel(now=now, reason=reason)
     order.save()
     history_add(order=order, transition="cancel", source=source, actor=by, at=now, reason=reason)
@@ -316,9 +319,9 @@ def order_hand_over(
 
 @transaction.atomic
 def order_cancel(*, order: Order, by: User | None, reason: str) -> Order:
-    """any open state → cancelled; locks the order, then the stock rows; releases every
-    reservation and cancels a pending transfer; queues the payment void and the message.
-    by=None is the shopper (or the system)."""
+    """any open state → cancelled; locks the order, then the stock rows, then its pickup slot;
+    releases every reservation, cancels a pending transfer and frees the slot's place; queues
+    the payment void and the message. by=None is the shopper (or the system)."""
     reason = _reason_clean(reason)
     now = timezone.now()
     order = order_lock(order.pk)
@@ -392,6 +395,8 @@ def order_source(*, order_id: int, now: datetime.datetime | None = None) -> Orde
         longitude=store.longitude,
         limit=1,
         exclude_store_id=store.pk,
+        # A store that said it cannot send is not asked again for this order.
+        exclude_store_ids=transfer_source_ids_refused(reference=f"order:{order.number}"),
         now=now,
     )
     transfer = None
@@ -422,7 +427,16 @@ def order_source(*, order_id: int, now: datetime.datetime | None = None) -> Orde
     order.sourcing_transfer = transfer
     order.sourcing_due_at = None
     order.ready_by = store_ready_by(store=store, now=now, via_transfer=True)
-    order.save(update_fields=["sourcing_transfer", "sourcing_due_at", "ready_by"])
+    order.attention_reason, order.attention_since = "", None
+    order.save(
+        update_fields=[
+            "sourcing_transfer",
+            "sourcing_due_at",
+            "ready_by",
+            "attention_reason",
+            "attention_since",
+        ]
+    )
     notification_queue(
         customer=order.customer,
         template="sourcing",
@@ -435,9 +449,12 @@ def order_source(*, order_id: int, now: datetime.datetime | None = None) -> Orde
 
 
 @transaction.atomic
-def order_complete_sourcing(*, order_id: int, now: datetime.datetime | None = None) -> Order:
+def order_complete_sourcing(
+    *, order_id: int, now: datetime.datetime | None = None, by: User | None = None
+) -> Order:
     """sourcing → reserved once the transfer was received at the pickup store (its units are then
-    reserved there under the order lines' references); locks the order; queues nothing."""
+    reserved there under the order lines' references); locks the order; queues the shopper's
+    message when the ready-by time changes. `by`: the clerk who received it, for the history."""
     now = now or timezone.now()
     order = order_lock(order_id)
     if order.state != Order.State.SOURCING:
@@ -452,9 +469,22 @@ def order_complete_sourcing(*, order_id: int, now: datetime.datetime | None = No
         raise TransferNotReceived()
     OrderLine.objects.filter(order=order).update(quantity_sourcing=0)
     source = order.state
+    promised = order.ready_by
     order.reserve(
         now=now, ready_by=store_ready_by(store=order.pickup_store, now=now, via_transfer=False)
     )
     order.save()
-    history_add(order=order, transition="reserve", source=source, actor=None, at=now)
+    history_add(order=order, transition="reserve", source=source, actor=by, at=now)
+    if _minute(order.ready_by) != _minute(promised):
+        notification_queue(
+            customer=order.customer,
+            template="ready_by_changed",
+            key=f"ready-by:{order.number}:{transfer.pk}",
+            order=order,
+            now=now,
+        )
     return order
+
+
+def _minute(value: datetime.datetime | None) -> datetime.datetime | None:
+    return value.replace(second=0, microsecond=0) if value is not None else None

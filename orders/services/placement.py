@@ -28,7 +28,8 @@ from orders.exceptions import (
     InvalidOrderInput,
     InvalidQuantity,
     OrderLimitReached,
-    PickupSlotFull,
+    PickupSlotTooEarly,
+    PickupSlotUnknown,
     StoreNotClickAndCollect,
     UnknownSku,
     UnknownStore,
@@ -38,7 +39,8 @@ from orders.services.common import User, history_rows
 from payments.models import Payment, SideEffect
 from payments.services import side_effect_add
 from stores.models import Store
-from stores.selectors import store_ready_by
+from stores.selectors import SlotOffer, pickup_slot_find, store_ready_by
+from stores.services import pickup_slot_book
 
 # Input limits of an order: units of one product, and different products.
 MAX_QUANTITY = 99
@@ -134,22 +136,34 @@ def _store_and_products_get(code: str, merged: dict[str, int]) -> tuple[Store, d
     return store, products
 
 
-def _slot_check(store: Store, slot: datetime.datetime | None, now: datetime.datetime) -> None:
+def _slot_find(
+    store: Store, slot: datetime.datetime | None, now: datetime.datetime
+) -> SlotOffer | None:
+    """The store's slot the shopper chose; refuses a time that is not one of its slots."""
     if slot is None:
-        return
+        return None
     if slot.tzinfo is None or slot.utcoffset() is None:
         raise _invalid("pickup_slot", "Give the pickup slot with its time zone.")
     if slot <= now:
         raise _invalid("pickup_slot", "The pickup slot must be in the future.")
-    start = slot.replace(minute=0, second=0, microsecond=0)
-    booked = Order.objects.filter(
-        pickup_store=store,
-        state__in=Order.OPEN_STATES,
-        pickup_slot__gte=start,
-        pickup_slot__lt=start + datetime.timedelta(hours=1),
-    ).count()
-    if booked >= store.pickup_slot_capacity:
-        raise PickupSlotFull(fields={"pickup_slot": ["Fully booked."]})
+    offer = pickup_slot_find(store=store, start=slot, now=now)
+    if offer is None:
+        raise PickupSlotUnknown(
+            fields={"pickup_slot": ["Not a pickup slot of this store: choose one it offers."]}
+        )
+    return offer
+
+
+def _slot_book(store: Store, slot: SlotOffer | None, ready_by: datetime.datetime | None) -> None:
+    """Takes a place in the slot once the order's ready-by time is known (here or by transfer)."""
+    if slot is None:
+        return
+    if ready_by is None or slot.start < ready_by:
+        raise PickupSlotTooEarly(
+            fields={"pickup_slot": ["The order cannot be ready by then."]},
+            ready_by=ready_by.isoformat() if ready_by else None,
+        )
+    pickup_slot_book(store=store, slot=slot)
 
 
 def _limits_check(customer: Customer, units: int) -> None:
@@ -219,8 +233,9 @@ def order_place(
     savepoint: bool = True,
 ) -> PlacedOrder:
     """→ placed → reserved (in stock at the pickup store) or → sourcing (allow_transfer); locks the
-    customer row, then the pickup store's stock rows; queues the confirmation and, for card, the
-    payment authorization. Raises before writing anything on bad input or missing stock.
+    customer row, then the pickup store's stock rows, then the pickup slot's row; queues the
+    confirmation and, for card, the payment authorization. Raises before writing anything on bad
+    input, missing stock, a slot too early for the order or a full slot.
     `savepoint=False` when the caller's transaction holds this placement alone (an API request):
     no savepoint is taken inside it, and an error rolls back the caller's whole transaction."""
     now = now or timezone.now()
@@ -238,7 +253,7 @@ def order_place(
     store, products = _store_and_products_get(pickup_store_code, merged)
     if curbside and not store.curbside_enabled:
         raise CurbsideNotAvailable(fields={"curbside": ["Not offered at this store."]})
-    _slot_check(store, pickup_slot, now)
+    slot = _slot_find(store, pickup_slot, now)
     wanted = {products[sku].pk: quantity for sku, quantity in merged.items()}
 
     with transaction.atomic(savepoint=savepoint):
@@ -270,7 +285,7 @@ def order_place(
             channel=channel,
             kind=kind,
             pickup_store=store,
-            pickup_slot=pickup_slot,
+            pickup_slot=slot.start if slot else None,
             curbside=curbside,
             allow_transfer=allow_transfer,
             payment_method=payment_method,
@@ -289,6 +304,8 @@ def order_place(
                 due_at=now,
                 ready_by=store_ready_by(store=store, now=now, via_transfer=True),
             )
+        # After the stock: every placement locks customer, stock rows, slot in this order.
+        _slot_book(store, slot, order.ready_by)
         order_lines = [
             OrderLine(
                 order=order,

@@ -5,10 +5,12 @@ from rest_framework.response import Response
 
 from api import schema, throttling
 from api.views import ApiView
+from config.replica import replica_reads
 from stores import selectors
 from stores.api.serializers import StoreListQuerySerializer, StoreNearbySerializer
 
 
+@replica_reads
 class StoreListView(ApiView):
     permission_classes = [AllowAny]
     throttle_scope = throttling.CATALOGUE

@@ -4,6 +4,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from inventory.models import Transfer
+from inventory.services import StockRequest, transfer_request, transfer_ship
 from orders import selectors
 from orders.models import Order
 from tests.api.conftest import admin, advance, agent, clerk_of, client_for, manager_of, place_order
@@ -34,6 +36,7 @@ ENDPOINTS = [
     ("products", "get", "/api/v1/products/", None, None, [200] * 8),
     ("product", "get", "/api/v1/products/DRL-18V/", None, None, [200] * 8),
     ("availability", "get", "/api/v1/products/DRL-18V/availability/", None, None, [200] * 8),
+    ("pickup_slots", "get", "/api/v1/stores/PAS-01/pickup-slots/", None, None, [200] * 8),
     (
         "stock_list",
         "get",
@@ -108,6 +111,47 @@ ENDPOINTS = [
         "ready_for_pickup",
         [401, 401, 401, 200, 404, 200, 403, 200],
     ),
+    # Transfers: {outgoing} is requested from the store, {incoming} in transit to it.
+    (
+        "transfers",
+        "get",
+        "/api/v1/transfers/",
+        None,
+        None,
+        [401, 401, 401, 200, 200, 200, 200, 200],
+    ),
+    (
+        "transfers_of_store",
+        "get",
+        "/api/v1/transfers/?store=PAS-01",
+        None,
+        None,
+        [401, 401, 401, 200, 404, 200, 200, 200],
+    ),
+    (
+        "transfer_ship",
+        "post",
+        "/api/v1/transfers/{outgoing}/ship/",
+        {},
+        None,
+        [401, 401, 401, 200, 404, 200, 403, 200],
+    ),
+    (
+        "transfer_cannot_send",
+        "post",
+        "/api/v1/transfers/{outgoing}/cannot-send/",
+        {"reason": "matrix"},
+        None,
+        [401, 401, 401, 200, 404, 200, 403, 200],
+    ),
+    (
+        "transfer_receive",
+        "post",
+        "/api/v1/transfers/{incoming}/receive/",
+        {},
+        None,
+        [401, 401, 401, 200, 404, 200, 403, 200],
+    ),
 ]
 
 CASES = [
@@ -152,6 +196,7 @@ def test_permission_matrix(name, method, path, body, state, role, expected):
     drill = ProductFactory(sku="DRL-18V")
     StockLevelFactory(store=store, product=drill, on_hand=10)
     order, token = place_order(store, drill, quantity=2)
+    transfers = _transfers(store, drill)
     if state not in (None, "reserved"):
         order = advance(order, to=state, by=clerk_of(store, username="matrix.clerk"))
     order = Order.objects.get(pk=order.pk)
@@ -160,7 +205,9 @@ def test_permission_matrix(name, method, path, body, state, role, expected):
     state_before = order.state
 
     response = getattr(client, method)(
-        fill(path, number=order.number), fill(body, code=code), format="json"
+        fill(path, number=order.number, **{k: t.pk for k, t in transfers.items()}),
+        fill(body, code=code),
+        format="json",
     )
 
     assert response.status_code == expected, response.json()
@@ -168,3 +215,24 @@ def test_permission_matrix(name, method, path, body, state, role, expected):
         assert set(response.json()) <= {"code", "detail", "fields", "attempts_left"}
         assert order.number not in response.content.decode()
         assert Order.objects.get(pk=order.pk).state == state_before
+        for transfer in transfers.values():
+            assert Transfer.objects.get(pk=transfer.pk).state == transfer.state
+
+
+def _transfers(store, product) -> dict[str, Transfer]:
+    """One transfer requested from the store to a third store, one in transit to it."""
+    third = StoreFactory(code="REG-01", latitude=49.0134, longitude=12.1016)
+    StockLevelFactory(store=third, product=product, on_hand=5)
+    outgoing = transfer_request(
+        source_store_id=store.pk,
+        destination_store_id=third.pk,
+        requests=[StockRequest(product.pk, 1, "matrix:out")],
+        reference="matrix:out",
+    )
+    incoming = transfer_request(
+        source_store_id=third.pk,
+        destination_store_id=store.pk,
+        requests=[StockRequest(product.pk, 1, "matrix:in")],
+        reference="matrix:in",
+    )
+    return {"outgoing": outgoing, "incoming": transfer_ship(transfer_id=incoming.pk)}

@@ -187,7 +187,7 @@ def test_a_clerks_queue_reads_the_same_queries_for_3_and_30_orders(store):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/api/v1/products/?search=P-", 3),
+        ("/api/v1/products/?search=P-", 4),
         ("/api/v1/products/P-0001/availability/?lat=48.57&lon=13.43", 6),
         ("/api/v1/stores/?lat=48.57&lon=13.43&radius_km=500", 4),
     ],

@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from customers.services import CustomerInput
-from inventory.models import StockLevel
+from inventory.models import Product, StockLevel
 from orders.models import Order
-from orders.services import LineInput, order_place
+from orders.services import LineInput, order_place, order_source
 from returns.models import ReturnCase, ReturnLine
 from stores.models import StaffMembership, Store
 from stores.roles import HOTLINE_AGENTS_GROUP
@@ -96,3 +96,14 @@ def return_case_fact(
     )
     ReturnLine.objects.create(case=case, order_line=line, product=line.product, quantity=1)
     return case
+
+
+def order_waiting_for_transfer(pickup_store: Store, source_store: Store, *, quantity: int = 1):
+    """An order for a drill the pickup store lacks, with a transfer requested from
+    `source_store` (which must hold the drills): (order, transfer)."""
+    drill = Product.objects.get(sku="DRILL-18V")
+    StockLevel.objects.get_or_create(store=pickup_store, product=drill)
+    order = order_placed(pickup_store, quantity=quantity, allow_transfer=True)
+    order = order_source(order_id=order.pk)
+    assert order.sourcing_transfer.source_store == source_store
+    return order, order.sourcing_transfer

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import StockLevel
-from inventory.services import stock_receive
+from inventory.services import StockRequest, stock_receive, transfer_request
 from orders.models import Order
 from tests.console import scenario
 from tests.inventory.factories import ProductFactory
@@ -15,8 +15,9 @@ SIZES = [2, 25]
 
 
 @pytest.fixture
-def busy_store(store):
-    """rows(n): n orders in each open state, n stock rows with a receipt each and n returns."""
+def busy_store(store, other_store):
+    """rows(n): n orders in each open state, n stock rows with a receipt each, n returns and
+    n transfers each way."""
 
     def rows(count: int):
         for index in range(count):
@@ -31,6 +32,14 @@ def busy_store(store):
             product = ProductFactory(sku=f"LOAD-{index:03d}", category=f"Aisle {index % 4}")
             StockLevel.objects.create(store=store, product=product)
             stock_receive(store_id=store.pk, product_id=product.pk, quantity=3)
+            StockLevel.objects.create(store=other_store, product=product, on_hand=3)
+            for source, destination in ((store, other_store), (other_store, store)):
+                transfer_request(
+                    source_store_id=source.pk,
+                    destination_store_id=destination.pk,
+                    requests=[StockRequest(product.pk, 1, f"order-line:{index}")],
+                    reference=f"order:{order.number}",
+                )
 
     return rows
 
@@ -39,12 +48,13 @@ def busy_store(store):
 @pytest.mark.parametrize(
     ("url_name", "params", "max_queries"),
     [
-        ("admin:index", {}, 15),
+        ("admin:index", {}, 18),
         ("admin:console_pick_list", {}, 10),
         ("admin:orders_order_changelist", {}, 10),
         ("admin:inventory_stocklevel_changelist", {}, 10),
         ("admin:inventory_stockmovement_changelist", {}, 10),
         ("admin:returns_returncase_changelist", {}, 10),
+        ("admin:inventory_transfer_changelist", {}, 10),
     ],
 )
 def test_a_clerks_list_page_runs_a_bounded_number_of_queries(

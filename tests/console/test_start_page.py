@@ -47,6 +47,8 @@ def test_the_clerks_start_page_counts_and_lists_each_queue_oldest_first(
         "picking": (1, [picking.number]),
         "ready": (2, [overdue.number, ready.number]),
         "overdue": (1, [overdue.number]),
+        "to_send": (0, []),
+        "incoming": (0, []),
         "returns": (1, [case.number]),
     }
     content = response.content.decode()

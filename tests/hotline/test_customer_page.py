@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.services import stock_receive
+from newsletter.services import SubscribeInput, subscription_request
 from returns.services import courier_booking_book, courier_booking_fail
 from tests.hotline.scenario import exchange_of, order_collect
 
@@ -159,3 +160,17 @@ def test_the_search_page_runs_the_same_number_of_queries_for_many_hits_and_faile
 
     assert (customers, attention) == (5, 5)
     assert many == few
+
+
+def test_the_customer_page_shows_consents_and_their_history(agent_client, collected_order):
+    customer = collected_order.customer
+    subscription_request(
+        request=SubscribeInput(email=customer.email, ip="198.51.100.7", source="footer")
+    )
+
+    page = _page(agent_client, customer.pk).content.decode()
+
+    consents = page[page.index('id="consents"') : page.index('id="cases"')]
+    assert 'data-action="requested"' in consents
+    assert "198.51.100.7" in consents
+    assert "2026-12" in consents

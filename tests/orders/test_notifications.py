@@ -259,6 +259,7 @@ TEMPLATES = [
     "cancelled",
     "collected",
     "accessories",
+    "ready_by_changed",
 ]
 
 

@@ -238,19 +238,6 @@ def test_a_store_without_click_and_collect_is_refused(place, store, stocked):
     assert _nothing_written()
 
 
-def test_a_full_pickup_slot_is_refused(place, store, stocked):
-    store.pickup_slot_capacity = 1
-    store.save()
-    slot = (timezone.now() + datetime.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    place(pickup_slot=slot)
-
-    with pytest.raises(Exception) as refused:  # noqa: PT011
-        place(pickup_slot=slot + datetime.timedelta(minutes=30))
-
-    assert refused.value.code == "pickup_slot_full"
-    assert Order.objects.count() == 1
-
-
 def test_the_open_order_limit_per_customer_is_enforced(place, stocked, settings):
     settings.ORDER_MAX_OPEN_PER_CUSTOMER = 2
     place(lines=[LineInput("BITS-32", 1)])

@@ -69,7 +69,8 @@ def test_the_search_page_runs_a_bounded_number_of_queries(client, django_assert_
         for store in stores:
             StockLevelFactory(store=store, product=product, on_hand=3)
 
-    with django_assert_max_num_queries(2):
+    # The search's threshold, its ranked ids, the products, their stores with stock.
+    with django_assert_max_num_queries(4):
         response = client.get("/", {"q": "dübel"})
 
     assert response.content.decode().count("In stock in 15 stores") == 20

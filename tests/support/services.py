@@ -18,12 +18,15 @@ def database_is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def broker_is_redis() -> bool:
-    return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+def broker_is_real() -> bool:
+    """Redis or RabbitMQ: a broker that a worker process and the tests share over the network."""
+    return settings.CELERY_BROKER_URL.startswith(
+        ("redis://", "rediss://", "amqp://", "amqps://", "pyamqp://")
+    )
 
 
-def redis_answers() -> bool:
-    if not broker_is_redis():
+def broker_answers() -> bool:
+    if not broker_is_real():
         return False
     from config.celery import app
 
@@ -51,9 +54,13 @@ class WorkerProcess:
 
     running: set["WorkerProcess"] = set()
 
-    def __init__(self, *, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *, extra_env: dict[str, str] | None = None, queues: str | None = None
+    ) -> None:
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.extra_env = extra_env or {}
+        # Comma-separated queue names, as `-Q` takes them; None consumes every declared queue.
+        self.queues = queues
         self.process: subprocess.Popen | None = None
         self.log_path = ROOT / "var" / f"worker-{self.name.split('@')[0]}.log"
 
@@ -74,6 +81,7 @@ class WorkerProcess:
                 sys.executable, "-m", "celery", "-A", "config", "worker",
                 "--pool=solo", "--loglevel=INFO", "--without-mingle", "--without-gossip",
                 "--hostname", self.name, "--include", "tests.support.worker_tasks",
+                *(["--queues", self.queues] if self.queues else []),
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
