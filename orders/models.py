@@ -13,7 +13,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from customers.models import Customer
 from inventory.models import Product, Transfer
-from stores.models import Store
+from stores.models import PICKUP_SLOT_LENGTH, Store
 from stores.roles import user_is_agent, user_works_at
 
 PICKUP_CODE_MAX_ATTEMPTS = 5
@@ -180,6 +180,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
     @property
     def hand_over_locked(self) -> bool:
         return self.pickup_code_failed_attempts >= PICKUP_CODE_MAX_ATTEMPTS
+
+    @property
+    def pickup_slot_ends_at(self):
+        return self.pickup_slot + PICKUP_SLOT_LENGTH if self.pickup_slot else None
 
     def pickup_code_issued(self) -> bool:
         return self.pickup_code_version > 0

@@ -15,7 +15,12 @@ from orders.exceptions import OrderNotFound, TransferNotFound
 from orders.models import Order
 from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids, user_works_at
-from stores.selectors import SlotOffer, pickup_slot_list, store_ready_by
+from stores.selectors import (
+    SlotOffer,
+    pickup_slot_list,
+    ready_by_from_schedule,
+    store_schedule,
+)
 
 ACTIONS = ("cancel", "start_picking", "report_shortage", "mark_ready", "hand_over")
 TRANSFER_DIRECTIONS = ("outgoing", "incoming")
@@ -92,6 +97,26 @@ def order_timeline(*, order: Order) -> list[dict]:
         }
         for transition in order.transitions.select_related("actor").order_by("created_at", "pk")
     ]
+
+
+def order_find_ready_by_pickup_code(*, store_id: int, code: str) -> Order | None:
+    """The order ready for pickup at this store whose current pickup code this is (a spoken
+    code at the counter); None when no order or more than one matches. One query; each code is
+    derived again and compared in constant time, and nothing is counted."""
+    found = None
+    for order in _orders().filter(
+        pickup_store_id=store_id, state=Order.State.READY_FOR_PICKUP, pickup_code_version__gt=0
+    ):
+        if codes.pickup_code_matches(
+            given=code,
+            number=order.number,
+            salt=order.pickup_code_salt,
+            version=order.pickup_code_version,
+        ):
+            if found is not None:
+                return None
+            found = order
+    return found
 
 
 def order_pickup_code_for_shopper(*, order: Order) -> str | None:
@@ -174,20 +199,28 @@ def pickup_slot_list_for_order(
     now: datetime.datetime,
     day: datetime.date | None = None,
     days: int | None = None,
+    via_transfer: bool | None = None,
 ) -> SlotChoice:
     """The store's slots starting no earlier than the order, (product id, quantity) lines, could
-    be ready there: after picking when the store has every unit, after a transfer otherwise;
-    earliest first, full ones with 0 places. At most 5 queries."""
-    wanted: dict[int, int] = {}
-    for product_id, quantity in lines:
-        wanted[product_id] = wanted.get(product_id, 0) + quantity
-    available = stock_available_by_product(store_id=store.pk, product_ids=wanted) if wanted else {}
-    via_transfer = any(available.get(product, 0) < quantity for product, quantity in wanted.items())
-    ready_by = store_ready_by(store=store, now=now, via_transfer=via_transfer)
+    be ready there: after picking when the store has every unit, after a transfer otherwise
+    (`via_transfer` when the caller knows already); earliest first, full ones with 0 places.
+    At most 4 queries."""
+    if via_transfer is None:
+        wanted: dict[int, int] = {}
+        for product_id, quantity in lines:
+            wanted[product_id] = wanted.get(product_id, 0) + quantity
+        available = (
+            stock_available_by_product(store_id=store.pk, product_ids=wanted) if wanted else {}
+        )
+        via_transfer = any(available.get(product, 0) < units for product, units in wanted.items())
+    schedule = store_schedule(store=store, today=now.astimezone(datetime.UTC).date())
+    ready_by = ready_by_from_schedule(schedule, now=now, via_transfer=via_transfer)
     if ready_by is None:
         return SlotChoice(ready_by=None, via_transfer=via_transfer, slots=[])
     extra = {"days": days} if days is not None else {}
-    slots = pickup_slot_list(store=store, now=now, earliest=ready_by, day=day, **extra)
+    slots = pickup_slot_list(
+        store=store, now=now, earliest=ready_by, day=day, schedule=schedule, **extra
+    )
     return SlotChoice(ready_by=ready_by, via_transfer=via_transfer, slots=slots)
 
 

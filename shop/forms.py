@@ -1,6 +1,7 @@
 """The shopper's forms. They check what a page can check before asking a service; the services
 check again and their refusals are put next to the field they concern (views.py)."""
 
+import datetime
 import re
 
 from django import forms
@@ -109,6 +110,11 @@ class CheckoutForm(forms.Form):
         label=_("If the store runs out, send it from another store (takes longer)"),
         required=False,
     )
+    # The choices depend on the store and the stock: the page lists them, the service checks.
+    pickup_slot = forms.CharField(label=_("Pickup time"), max_length=40, required=False)
+    curbside = forms.BooleanField(
+        label=_("Curbside pickup: we bring the order to your car"), required=False
+    )
     campaign = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
     # Unticked by default: consent is asked, never assumed; the mail that follows asks again.
     newsletter = forms.BooleanField(
@@ -121,6 +127,18 @@ class CheckoutForm(forms.Form):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_pickup_slot(self) -> datetime.datetime | None:
+        value = self.cleaned_data["pickup_slot"].strip()
+        if not value:
+            return None
+        try:
+            slot = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            slot = None
+        if slot is None or slot.tzinfo is None:
+            raise forms.ValidationError(_("Choose one of the pickup times in the list."))
+        return slot
 
     def clean_phone(self) -> str:
         phone = "".join(self.cleaned_data["phone"].split()).replace("-", "").replace("/", "")

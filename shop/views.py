@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -29,15 +29,19 @@ from inventory.selectors import (
     product_list,
     product_store_counts_with_stock,
 )
+from orders.codes import counter_qr_payload
 from orders.exceptions import OrderNotFound
 from orders.models import Order
 from orders.selectors import (
+    SlotChoice,
     order_available_actions,
     order_get_for_shopper,
     order_pickup_code_for_shopper,
+    pickup_slot_list_for_order,
 )
 from orders.services import LineInput, order_cancel, order_place
 from orders.services.placement import MAX_QUANTITY
+from shop import dates
 from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
 from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
@@ -47,6 +51,9 @@ RESULTS_PER_PAGE = 20
 NEAREST_STORES_SHOWN = 10
 CLOSURES_SHOWN_DAYS = 14
 CAMPAIGN_MAX_LENGTH = 64
+# Pickup times offered: the next days that have slots, and on the product page the first few.
+SLOT_DAYS_SHOWN = 3
+SLOTS_ON_PRODUCT_PAGE = 6
 
 # What the shopper is told about the order, by state. Model labels are the staff's words.
 STATE_HEADLINES = {
@@ -87,6 +94,7 @@ CHECKOUT_FIELD_OF = {
     "lines[0].quantity": "quantity",
     "curbside": None,
     "campaign": None,
+    "pickup_slot": "pickup_slot",
 }
 CHECKOUT_MESSAGES = {
     "email": gettext_lazy("Enter a valid e-mail address."),
@@ -95,6 +103,7 @@ CHECKOUT_MESSAGES = {
     "store": gettext_lazy("Choose one of the stores in the list."),
     "payment_method": gettext_lazy("Choose how you want to pay."),
     "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
+    "pickup_slot": gettext_lazy("Choose one of the pickup times in the list."),
 }
 CHECKOUT_MESSAGES_BY_CODE = {
     "store_not_click_and_collect": (
@@ -103,6 +112,19 @@ CHECKOUT_MESSAGES_BY_CODE = {
     ),
     "unknown_store": ("store", gettext_lazy("Choose one of the stores in the list.")),
     "unknown_sku": (None, gettext_lazy("This product is no longer sold.")),
+    "pickup_slot_full": (
+        "pickup_slot",
+        gettext_lazy("This pickup time has just been fully booked. Please choose another."),
+    ),
+    "pickup_slot_unknown": (
+        "pickup_slot",
+        gettext_lazy("Choose one of the pickup times in the list."),
+    ),
+    "pickup_slot_too_early": (
+        "pickup_slot",
+        gettext_lazy("Your order cannot be ready by then. Please choose a later time."),
+    ),
+    "curbside_not_available": (None, gettext_lazy("This store does not offer curbside pickup.")),
     "order_limit_reached": (
         None,
         gettext_lazy(
@@ -220,10 +242,40 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _slot_days(store: Store, choice: SlotChoice) -> list[dict]:
+    """The slots of the next days that have any, grouped by the store's local day."""
+    today = dates.store_today(store)
+    days: list[dict] = []
+    for slot in choice.slots:
+        day = slot.start.astimezone(store.zone).date()
+        if not days or days[-1]["date"] != day:
+            if len(days) == SLOT_DAYS_SHOWN:
+                break
+            days.append({"date": day, "heading": dates.day_heading(day, today=today), "slots": []})
+        days[-1]["slots"].append(
+            {
+                "value": slot.start.isoformat(),
+                "hours": dates.slot_hours(slot.start, slot.end, store),
+                "available": slot.available,
+            }
+        )
+    return days
+
+
+def _slot_choice(row: StoreAvailability, product: Product, quantity: int) -> SlotChoice:
+    """The pickup times of the store in this availability row, for `quantity` of the product."""
+    return pickup_slot_list_for_order(
+        store=row.store,
+        lines=[(product.pk, quantity)],
+        now=timezone.now(),
+        via_transfer=row.available < quantity,
+    )
+
+
 @replica_reads
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     """The product and where it can be collected: nearest stores first when the shopper gave a
-    location, else every store by name."""
+    location, else every store by name; the next pickup times of the store the shopper chose."""
     try:
         product = product_get_by_sku(sku=sku)
     except UnknownProduct:
@@ -240,19 +292,42 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
         availability.sort(key=lambda row: (row.store.name, row.store.code))
     campaign = _campaign(request)
     checkout_url = reverse("shop:checkout", args=[product.sku])
-    stores = [
-        {
+    here = {key: request.GET.get(key, "") for key in ("near", "lat", "lon")}
+    chosen_code = request.GET.get("store", "")
+    stores = []
+    chosen = None
+    for row in availability:
+        item = {
             "availability": row,
             "checkout_url": _with_query(checkout_url, store=row.store.code, campaign=campaign),
+            "times_url": _with_query(request.path, **here, store=row.store.code, campaign=campaign)
+            + "#slots",
         }
-        for row in availability
-    ]
+        if row.store.code == chosen_code:
+            choice = _slot_choice(row, product, 1)
+            item["choice"] = choice
+            item["slots"] = [
+                {
+                    "label": dates.pickup_when(slot.start, row.store),
+                    "url": _with_query(
+                        checkout_url,
+                        store=row.store.code,
+                        slot=slot.start.isoformat(),
+                        campaign=campaign,
+                    ),
+                }
+                for slot in choice.slots
+                if slot.available
+            ][:SLOTS_ON_PRODUCT_PAGE]
+            chosen = item
+        stores.append(item)
     return render(
         request,
         "shop/product.html",
         {
             "product": product,
             "stores": stores,
+            "chosen": chosen,
             "located": located,
             "location_form": location_form,
             "campaign": campaign,
@@ -341,6 +416,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
                     payment_method=data["payment_method"],
                     channel=Order.SalesChannel.WEB,
                     allow_transfer=data["allow_transfer"],
+                    pickup_slot=data["pickup_slot"],
+                    curbside=data["curbside"],
                     campaign=data["campaign"],
                 )
             except DomainError as error:
@@ -355,7 +432,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
         form = CheckoutForm(
             initial={
                 "store": store_code,
-                "quantity": 1,
+                "quantity": request.GET.get("quantity", 1),
+                "pickup_slot": request.GET.get("slot", ""),
                 "campaign": campaign,
                 "payment_method": Order.PaymentMethod.CARD,
                 # Chosen although sold out there: the shopper means to wait for a transfer.
@@ -364,6 +442,13 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             store_choices=choices,
         )
     chosen = by_code.get(form["store"].value() or "")
+    slot_choice = None
+    if chosen is not None:
+        try:
+            quantity = min(max(int(form["quantity"].value() or 1), 1), MAX_QUANTITY)
+        except (TypeError, ValueError):
+            quantity = 1
+        slot_choice = _slot_choice(chosen, product, quantity)
     return render(
         request,
         "shop/checkout.html",
@@ -371,6 +456,9 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             "product": product,
             "form": form,
             "chosen": chosen,
+            "slot_choice": slot_choice,
+            "slot_days": _slot_days(chosen.store, slot_choice) if slot_choice else [],
+            "selected_slot": form["pickup_slot"].value() or "",
             "alternatives": alternatives,
             "campaign": campaign,
             "back_url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
@@ -382,10 +470,10 @@ def _order_url(number: str, token: str) -> str:
     return _with_query(reverse("shop:order", args=[number]), token=token)
 
 
-def _qr_svg(code: str) -> str:
-    # A full QR code (never a micro one) so any counter scanner reads it; it holds the code
-    # exactly as the clerk would type it.
-    return segno.make_qr(code, error="m").svg_inline(
+def _qr_svg(payload: str) -> str:
+    # A full QR code (never a micro one) so any counter scanner reads it; it holds what the
+    # counter's "scan or type" box reads: "CC <order number> <pickup code>".
+    return segno.make_qr(payload, error="m").svg_inline(
         scale=1, border=2, omitsize=True, svgclass="qr-code", dark="#111", light="#fff"
     )
 
@@ -446,7 +534,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "closures": _upcoming_closures(store),
             "payment_label": PAYMENT_LABELS[order.payment_method],
             "pickup_code": pickup_code,
-            "qr_svg": _qr_svg(pickup_code) if pickup_code else None,
+            "qr_svg": (
+                _qr_svg(counter_qr_payload(number=order.number, code=pickup_code))
+                if pickup_code
+                else None
+            ),
             "can_cancel": "cancel" in order_available_actions(order=order, user=None),
             "cancel_url": _with_query(
                 reverse("shop:order_cancel", args=[order.number]), token=token

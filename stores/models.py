@@ -1,11 +1,15 @@
 """Stores, their opening hours and closures, and who works where."""
 
+import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# Pickup slots are one hour each, from the opening on (stores.selectors.pickup_slot_list).
+PICKUP_SLOT_LENGTH = datetime.timedelta(hours=1)
 
 
 class Store(models.Model):

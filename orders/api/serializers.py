@@ -16,7 +16,6 @@ from inventory.models import Transfer
 from orders.models import Order, OrderLine
 from orders.selectors import TRANSFER_DIRECTIONS
 from orders.services.placement import MAX_QUANTITY
-from stores.selectors import PICKUP_SLOT_LENGTH
 
 MAX_LINES = 50
 SKU_MAX_LENGTH = 32
@@ -181,8 +180,11 @@ class OrderPickupSlotField(serializers.Field):
     def to_representation(self, order: Order) -> dict | None:
         if order.pickup_slot is None:
             return None
-        start = order.pickup_slot.astimezone(order.pickup_store.zone)
-        return {"start": start.isoformat(), "end": (start + PICKUP_SLOT_LENGTH).isoformat()}
+        zone = order.pickup_store.zone
+        return {
+            "start": order.pickup_slot.astimezone(zone).isoformat(),
+            "end": order.pickup_slot_ends_at.astimezone(zone).isoformat(),
+        }
 
 
 class OrderSummarySerializer(serializers.ModelSerializer):
