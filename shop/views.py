@@ -212,9 +212,11 @@ def search(request: HttpRequest) -> HttpResponse:
     products = rows[:RESULTS_PER_PAGE]
     counts = _store_counts_with_stock([product.pk for product in products])
     campaign = _campaign(request)
+    language = translation.get_language() or "de"
     results = [
         {
             "product": product,
+            "name": product.name_in(language),
             "stores_with_stock": counts.get(product.pk, 0),
             "url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
         }
