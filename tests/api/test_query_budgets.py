@@ -187,12 +187,13 @@ def test_a_clerks_queue_reads_the_same_queries_for_3_and_30_orders(store):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/api/v1/products/?search=P-", 4),
+        # Search may add a fuzzy pass when few products match: bounded, not flat.
+        ("/api/v1/products/?search=P-", 6),
         ("/api/v1/products/P-0001/availability/?lat=48.57&lon=13.43", 6),
         ("/api/v1/stores/?lat=48.57&lon=13.43&radius_km=500", 4),
     ],
 )
-def test_catalogue_reads_run_the_same_queries_for_few_and_many_rows(url, budget):
+def test_catalogue_reads_run_a_bounded_number_of_queries_for_few_and_many_rows(url, budget):
     first = StoreFactory(code="PAS-01", latitude=48.5665, longitude=13.4312)
     opening_hours_set(first)
     _stocked_products(first, 3)
@@ -205,4 +206,7 @@ def test_catalogue_reads_run_the_same_queries_for_few_and_many_rows(url, budget)
 
     many = _queries(client_for(), url)
 
-    assert few == many <= budget
+    assert few <= budget
+    assert many <= budget
+    if "search" not in url:
+        assert few == many
