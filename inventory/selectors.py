@@ -27,6 +27,7 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from config.db import model_from_row
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity, UnknownProduct
 from inventory.models import Product, StockLevel, Transfer, available_to_promise
@@ -57,6 +58,40 @@ class StoreAvailability:
     available_by_product: Mapping[int, int] = field(default_factory=dict, compare=False)
 
 
+def store_and_products_get(
+    *, store_code: str, skus: Sequence[str]
+) -> tuple[Store | None, dict[str, Product]]:
+    """The store with this code (None when there is none, active or not) and the products on
+    sale among these SKUs, by SKU, in one query: what an order names, read at once."""
+    quote = connection.ops.quote_name
+    store_fields = Store._meta.concrete_fields
+    product_fields = Product._meta.concrete_fields
+    columns = [f"store.{quote(field.column)}" for field in store_fields] + [
+        f"product.{quote(field.column)}" for field in product_fields
+    ]
+    skus = list(dict.fromkeys(skus))
+    sku_match = f"product.sku IN ({', '.join(['%s'] * len(skus))})" if skus else "1 = 0"
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(Store._meta.db_table)} store "
+        f"LEFT JOIN {quote(Product._meta.db_table)} product "
+        f"ON {sku_match} AND product.is_active "
+        "WHERE store.code = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*skus, store_code])
+        rows = cursor.fetchall()
+    if not rows:
+        return None, {}
+    store = model_from_row(Store, rows[0][: len(store_fields)])
+    products = {}
+    for row in rows:
+        product_values = row[len(store_fields) :]
+        if product_values[0] is not None:
+            product = model_from_row(Product, product_values)
+            products[product.sku] = product
+    return store, products
+
+
 def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:
     """The product with this SKU; raises UnknownProduct (also for a product no longer sold)."""
     products = Product.objects.all() if include_inactive else Product.objects.filter(is_active=True)
@@ -64,6 +99,40 @@ def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:
         return products.get(sku=sku)
     except Product.DoesNotExist:
         raise UnknownProduct(f"No product with SKU {sku!r} is sold.") from None
+
+
+def _gtin_normalise(code: str) -> str:
+    return "".join(code.split()).replace("-", "")
+
+
+def product_map_by_code(*, codes: Iterable[str]) -> dict[str, Product]:
+    """Products by what a clerk types or scans at goods-in: the SKU in any letter case, or the
+    GTIN (spaces and dashes ignored). Keys are the codes as given, stripped; a code that names
+    nothing is left out. Discontinued products count (their goods still arrive). One query."""
+    wanted = {code.strip() for code in codes if code and code.strip()}
+    if not wanted:
+        return {}
+    condition = Q(pk__in=[])
+    for code in wanted:
+        condition |= Q(sku__iexact=code)
+        gtin = _gtin_normalise(code)
+        if gtin.isdigit():
+            condition |= Q(gtin=gtin)
+    candidates = list(Product.objects.filter(condition).order_by("pk"))
+    found = {}
+    for code in wanted:
+        gtin = _gtin_normalise(code)
+        # The exact SKU first, then the SKU in another letter case, then the GTIN.
+        for matches in (
+            lambda product, code=code: product.sku == code,
+            lambda product, code=code: product.sku.lower() == code.lower(),
+            lambda product, gtin=gtin: bool(gtin) and product.gtin == gtin,
+        ):
+            product = next(filter(matches, candidates), None)
+            if product is not None:
+                found[code] = product
+                break
+    return found
 
 
 def product_list(*, search: str = "") -> QuerySet[Product]:
