@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from stores.roles import user_is_agent, user_is_manager_of, user_is_marketing, user_store_ids
+from stores.roles import user_is_agent_and_marketing, user_is_manager_of, user_store_ids
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,16 @@ def console_role(request: HttpRequest) -> ConsoleRole:
         role = ConsoleRole(user.pk, False, False, frozenset(), frozenset())
     else:
         store_ids = frozenset(user_store_ids(user))
+        is_agent, is_marketing = user_is_agent_and_marketing(user)
         role = ConsoleRole(
             user_id=user.pk,
             is_admin=bool(user.is_superuser),
-            is_agent=user_is_agent(user),
+            is_agent=is_agent,
             store_ids=store_ids,
             manager_store_ids=frozenset(
                 store_id for store_id in store_ids if user_is_manager_of(user, store_id)
             ),
-            is_marketing=bool(user.is_superuser) or user_is_marketing(user),
+            is_marketing=is_marketing,
         )
     request._console_role = role
     return role

@@ -29,6 +29,20 @@ def user_is_marketing(user: User) -> bool:
     return user.groups.filter(name=MARKETING_GROUP).exists()
 
 
+def user_is_agent_and_marketing(user: User) -> tuple[bool, bool]:
+    """Both group roles in one query: (hotline agent, marketing)."""
+    if not user.is_authenticated:
+        return False, False
+    if user.is_superuser:
+        return True, True
+    names = set(
+        user.groups.filter(name__in=[HOTLINE_AGENTS_GROUP, MARKETING_GROUP]).values_list(
+            "name", flat=True
+        )
+    )
+    return HOTLINE_AGENTS_GROUP in names, MARKETING_GROUP in names
+
+
 def user_store_ids(user: User) -> set[int]:
     """The stores this user works at, as a clerk or a manager."""
     if not user.is_authenticated:
