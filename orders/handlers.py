@@ -3,9 +3,10 @@ cancels the order) and the template context of order messages."""
 
 from messaging.rendering import message_context_register
 from orders.messages import order_message_context
-from orders.services.payments import order_payment_authorize
+from orders.services.payments import order_payment_authorize, order_payment_debit
 from payments.models import SideEffect
 from payments.services import payment_handler_register
 
 payment_handler_register(SideEffect.Kind.PAYMENT_AUTHORIZE, order_payment_authorize)
+payment_handler_register(SideEffect.Kind.PAYMENT_DEBIT, order_payment_debit)
 message_context_register(order_message_context)
