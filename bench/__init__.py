@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve")
+BENCHMARKS = ("availability", "reserve", "search")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,6 +24,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import availability
 
         return availability.main(options)
+    if name == "search":
+        from bench import search
+
+        return search.main(options)
     from bench import reserve
 
     return reserve.main(options)

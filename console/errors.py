@@ -1,6 +1,7 @@
 """Domain errors as the console shows them: in the user's language, by the error's code."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.exceptions import DomainError
 
@@ -20,6 +21,7 @@ def domain_error_message(error: DomainError) -> str:
         "unknown_sku": _("No product with this SKU."),
         "unknown_store": _("No such store."),
         "invalid_quantity": _("Enter a whole number within the allowed range."),
+        "invalid_pickup_code": _("A pickup code has 6 digits."),
         "invalid_transfer_state": _("The transfer cannot do this in its current state."),
         "reservation_not_held": _(
             "The units reserved for this transfer are no longer held; correct the count."
@@ -28,6 +30,10 @@ def domain_error_message(error: DomainError) -> str:
     if error.code == "wrong_pickup_code":
         left = error.extra.get("attempts_left")
         if left is not None:
-            return _("Wrong pickup code. %(left)s attempts left.") % {"left": left}
+            return ngettext(
+                "Wrong pickup code. %(left)s attempt left.",
+                "Wrong pickup code. %(left)s attempts left.",
+                left,
+            ) % {"left": left}
         return _("Wrong pickup code.")
     return messages.get(error.code, error.detail)

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from inventory.services import MAX_COUNTED
+from orders.codes import pickup_code_normalise, pickup_code_well_formed
 from stores.models import Store
 
 MAX_RECEIPT = 10_000
@@ -13,7 +15,8 @@ class HandOverForm(forms.Form):
     pickup_code = forms.CharField(
         label=_("Pickup code"),
         required=False,
-        max_length=6,
+        # Room for "675 097" or "675-097": the separators are dropped, never the digits.
+        max_length=16,
         help_text=_("The 6 digits the customer shows you."),
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
@@ -32,9 +35,19 @@ class HandOverForm(forms.Form):
             del self.fields["override_reason"]
 
     def clean_pickup_code(self) -> str:
-        code = "".join(self.cleaned_data["pickup_code"].split())
-        if code and not code.isdigit():
+        code = pickup_code_normalise(self.cleaned_data["pickup_code"])
+        if code and not (code.isascii() and code.isdigit()):
             raise forms.ValidationError(_("The pickup code has digits only."))
+        if code and not pickup_code_well_formed(code):
+            # A typo, not a wrong code: it never reaches the service, so it does not count.
+            raise forms.ValidationError(
+                ngettext(
+                    "The pickup code has 6 digits; you entered %(count)s.",
+                    "The pickup code has 6 digits; you entered %(count)s.",
+                    len(code),
+                )
+                % {"count": len(code)}
+            )
         return code
 
     def clean(self) -> dict:
@@ -193,3 +206,10 @@ class TransferRefuseForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+
+
+class CounterForm(forms.Form):
+    """The counter's one box: a scanned QR code, an order number or a pickup code."""
+
+    q = forms.CharField(label=_("Scan or type"), max_length=64, required=False)
+    store = forms.CharField(max_length=12, required=False, widget=forms.HiddenInput())

@@ -22,6 +22,7 @@ SQLite demo) read the products that contain a word's first letters and rank them
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,15 +34,14 @@ from inventory.models import Product
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 # At most this many products answer a search; nobody pages further.
-MAX_RESULTS = 200
+MAX_RESULTS = 100
 # Per kind of match, the most popular this many are ranked.
-CANDIDATES_PER_MATCH = 200
+CANDIDATES_PER_MATCH = 100
+# Fewer candidates than this, and the search looks for typos too.
+FUZZY_BELOW = 10
 # Word similarity (pg_trgm's `<%`) from which the names count as a candidate: low enough for a
 # typo in a long compound ("Akkuschruber"), and set per transaction.
 CANDIDATE_WORD_SIMILARITY = 0.4
-# From this word similarity a query word counts as a word of the name ("schrauber" in
-# "Bohrschrauber").
-NAME_WORD_SIMILARITY = 0.75
 # Words shorter than this match only whole words, not word starts ("2" is not "20").
 PREFIX_MIN_LENGTH = 3
 
@@ -124,17 +124,52 @@ CANDIDATES_SQL = """
     (SELECT id FROM inventory_product
      WHERE is_active AND search_en @@ to_tsquery('english', %(any)s)
      ORDER BY popularity DESC, id LIMIT %(per_match)s)
+"""
+
+# Every word inside the names, also inside a compound ("schrauber" in "bohrschrauber"): the
+# trigram index finds the rows and the recheck is a plain substring test.
+PARTS_SQL = """
     UNION
     (SELECT id FROM inventory_product
-     WHERE is_active AND lower(inventory_unaccent(%(text)s)) <%% search_names
+     WHERE is_active AND {parts}
      ORDER BY popularity DESC, id LIMIT %(per_match)s)
 """
 
-WORD_IN_NAME_SQL = """(
+# Typos: word similarity. Its recheck costs a similarity per row the index lets through, so it
+# runs only when the other matches found few products, and without ordering the rows first.
+FUZZY_SQL = """
+    SELECT id FROM inventory_product
+    WHERE is_active AND lower(inventory_unaccent(%(text)s)) <%% search_names
+    LIMIT %(per_match)s
+"""
+
+PART_SQL = "search_names LIKE '%%' || lower(inventory_unaccent({word})) || '%%'"
+
+WORD_IN_NAME_SQL = (
+    """(
     p.search_de @@ to_tsquery('german', {word_query})
     OR p.search_en @@ to_tsquery('english', {word_query})
-    OR word_similarity(lower(inventory_unaccent({word})), p.search_names) >= {similarity}
+    OR p."""
+    + PART_SQL
+    + """
 )"""
+)
+
+RANK_SQL = """
+    SELECT p.id FROM inventory_product p
+    WHERE p.id = ANY(%(ids)s)
+    ORDER BY (
+        CASE WHEN upper(p.sku) = %(code)s OR (p.gtin = %(code)s AND p.gtin <> '')
+            THEN {exact} ELSE 0 END
+        + CASE WHEN upper(p.sku) LIKE %(code_start)s THEN {sku_start} ELSE 0 END
+        + CASE WHEN {name_matches} THEN {all_words_in_name} ELSE 0 END
+        + CASE WHEN p.search_de @@ to_tsquery('german', %(description)s)
+            OR p.search_en @@ to_tsquery('english', %(description)s)
+            THEN {words_in_description} ELSE 0 END
+        + round(word_similarity(lower(inventory_unaccent(%(text)s)), p.search_names)::numeric, 1)
+    ) DESC, p.popularity DESC, p.sku
+    LIMIT %(limit)s
+"""
 
 
 def _escape_like(text: str) -> str:
@@ -151,50 +186,49 @@ def _ranked_postgresql(terms: SearchTerms, *, limit: int) -> list[int]:
         "per_match": CANDIDATES_PER_MATCH,
         "limit": limit,
     }
+    parts = []
     words_in_name = []
     for index, word in enumerate(terms.words):
         params[f"word_{index}"] = word
         params[f"word_query_{index}"] = _tsquery([word], "A")
         words_in_name.append(
-            WORD_IN_NAME_SQL.format(
-                word=f"%(word_{index})s",
-                word_query=f"%(word_query_{index})s",
-                similarity=NAME_WORD_SIMILARITY,
-            )
+            WORD_IN_NAME_SQL.format(word=f"%(word_{index})s", word_query=f"%(word_query_{index})s")
         )
+        if len(word) >= PREFIX_MIN_LENGTH:
+            parts.append(PART_SQL.format(word=f"%(word_{index})s"))
     name_matches = " AND ".join(words_in_name)
     if terms.joined:
         params["joined"] = terms.joined
         params["joined_query"] = _tsquery([terms.joined], "A")
-        joined = WORD_IN_NAME_SQL.format(
-            word="%(joined)s", word_query="%(joined_query)s", similarity=NAME_WORD_SIMILARITY
-        )
+        joined = WORD_IN_NAME_SQL.format(word="%(joined)s", word_query="%(joined_query)s")
         name_matches = f"(({name_matches}) OR {joined})"
-    sql = f"""
-        WITH candidates AS ({CANDIDATES_SQL})
-        SELECT p.id FROM inventory_product p JOIN candidates c ON c.id = p.id
-        ORDER BY (
-            CASE WHEN upper(p.sku) = %(code)s OR (p.gtin = %(code)s AND p.gtin <> '')
-                THEN {EXACT_CODE} ELSE 0 END
-            + CASE WHEN upper(p.sku) LIKE %(code_start)s THEN {SKU_START} ELSE 0 END
-            + CASE WHEN {name_matches} THEN {ALL_WORDS_IN_NAME} ELSE 0 END
-            + CASE WHEN p.search_de @@ to_tsquery('german', %(description)s)
-                OR p.search_en @@ to_tsquery('english', %(description)s)
-                THEN {WORDS_IN_DESCRIPTION} ELSE 0 END
-            + round(
-                word_similarity(lower(inventory_unaccent(%(text)s)), p.search_names)::numeric, 1
-            )
-        ) DESC, p.popularity DESC, p.sku
-        LIMIT %(limit)s
-    """
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # SET LOCAL: the threshold holds for this transaction only, whatever else the
-        # connection runs.
+    candidates_sql = CANDIDATES_SQL
+    if parts:
+        candidates_sql += PARTS_SQL.format(parts=" AND ".join(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(candidates_sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < FUZZY_BELOW:
+            with transaction.atomic(savepoint=False):
+                # SET LOCAL: the threshold holds for this transaction only.
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    [str(CANDIDATE_WORD_SIMILARITY)],
+                )
+                cursor.execute(FUZZY_SQL, params)
+                ids = list(dict.fromkeys([*ids, *(row[0] for row in cursor.fetchall())]))
+        if not ids:
+            return []
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(CANDIDATE_WORD_SIMILARITY)],
+            RANK_SQL.format(
+                exact=EXACT_CODE,
+                sku_start=SKU_START,
+                name_matches=name_matches,
+                all_words_in_name=ALL_WORDS_IN_NAME,
+                words_in_description=WORDS_IN_DESCRIPTION,
+            ),
+            {**params, "ids": ids},
         )
-        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -226,6 +260,12 @@ def word_similarity(query: str, text: str) -> float:
     return best / len(wanted)
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents, as the database's `lower(unaccent())`: "Ä" -> "a"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _has_word_start(words: Iterable[str], text: str) -> bool:
     tokens = _WORD.findall(text.lower())
     return all(
@@ -242,15 +282,12 @@ def _score(product: Product, terms: SearchTerms) -> float:
     descriptions = f"{product.description} {product.description_en}"
     sku = product.sku.upper()
     exact = sku == terms.code or (product.gtin != "" and product.gtin == terms.code)
+    folded = _fold(names)
     words_in_name = all(
-        _has_word_start([word], names) or word_similarity(word, names) >= NAME_WORD_SIMILARITY
-        for word in terms.words
+        _has_word_start([word], names) or _fold(word) in folded for word in terms.words
     ) or (
         bool(terms.joined)
-        and (
-            _has_word_start([terms.joined], names)
-            or word_similarity(terms.joined, names) >= NAME_WORD_SIMILARITY
-        )
+        and (_has_word_start([terms.joined], names) or _fold(terms.joined) in folded)
     )
     in_description = _has_word_start(terms.words, descriptions) or (
         bool(terms.joined) and _has_word_start([terms.joined], descriptions)

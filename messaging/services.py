@@ -6,9 +6,11 @@ the claim, the retry policy and the relay).
 """
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
 from customers.models import Channel, Customer
@@ -27,21 +29,60 @@ if TYPE_CHECKING:
 PROMOTION_WINDOW = datetime.timedelta(days=7)
 
 
-def _promotion_allowed(customer: Customer, channel: str, now: datetime.datetime) -> bool:
-    consent = (
-        customer.email_promotions_consent
-        if channel == Channel.EMAIL
-        else customer.sms_promotions_consent
+# Counts of promotional messages an upper app keeps in its own outbox table (the newsletter's
+# campaign mails): customer ids, since -> how many each was queued or sent. The cap adds them up.
+PromotionCounter = Callable[[list[int], datetime.datetime], dict[int, int]]
+_promotion_counters: list[PromotionCounter] = []
+
+
+def promotion_counter_register(counter: PromotionCounter) -> None:
+    """Makes the weekly cap count what `counter` returns as well."""
+    if counter not in _promotion_counters:
+        _promotion_counters.append(counter)
+
+
+def promotions_recent(*, customer_ids: list[int], now: datetime.datetime) -> dict[int, int]:
+    """Promotional messages queued or sent to each customer on any channel within
+    PROMOTION_WINDOW before `now`: this app's and every registered counter's; one query each."""
+    since = now - PROMOTION_WINDOW
+    counts = dict.fromkeys(customer_ids, 0)
+    rows = (
+        Notification.objects.filter(
+            customer_id__in=customer_ids,
+            promotional=True,
+            status__in=[Notification.Status.QUEUED, Notification.Status.SENT],
+            created_at__gte=since,
+        )
+        .values_list("customer_id")
+        .annotate(count=Count("pk"))
     )
-    if not consent:
-        return False
-    recent = Notification.objects.filter(
-        customer=customer,
-        promotional=True,
-        status__in=[Notification.Status.QUEUED, Notification.Status.SENT],
-        created_at__gte=now - PROMOTION_WINDOW,
-    ).count()
-    return recent < settings.PROMOTIONS_MAX_PER_WEEK
+    for counted in [dict(rows), *(counter(customer_ids, since) for counter in _promotion_counters)]:
+        for customer_id, count in counted.items():
+            counts[customer_id] += count
+    return counts
+
+
+def promotion_consented(*, customer: Customer, channel: str) -> bool:
+    if channel == Channel.EMAIL:
+        return customer.email_promotions_consent
+    return customer.sms_promotions_consent
+
+
+def promotions_allowed(
+    *, customers: list[Customer], channel: str, now: datetime.datetime
+) -> set[int]:
+    """The one rule for every promotional message: consent on the channel, and fewer than
+    PROMOTIONS_MAX_PER_WEEK promotions of any channel in the window. The ids of `customers`
+    who may get one more now."""
+    consenting = [c.pk for c in customers if promotion_consented(customer=c, channel=channel)]
+    if not consenting:
+        return set()
+    recent = promotions_recent(customer_ids=consenting, now=now)
+    return {pk for pk in consenting if recent[pk] < settings.PROMOTIONS_MAX_PER_WEEK}
+
+
+def promotion_allowed(*, customer: Customer, channel: str, now: datetime.datetime) -> bool:
+    return customer.pk in promotions_allowed(customers=[customer], channel=channel, now=now)
 
 
 def notification_queue(
@@ -66,7 +107,7 @@ def notification_queue(
             channels.append(Channel.SMS)
     created = []
     for channel in channels:
-        allowed = not promotional or _promotion_allowed(customer, channel, now)
+        allowed = not promotional or promotion_allowed(customer=customer, channel=channel, now=now)
         notification, is_new = Notification.objects.get_or_create(
             idempotency_key=f"{key}:{channel}",
             defaults={

@@ -33,3 +33,14 @@ class ExpiredToken(DomainError):
     code = "token_expired"
     status = status.HTTP_400_BAD_REQUEST
     default_detail = "This link has expired; please subscribe again."
+
+
+class CampaignNotEditable(DomainError):
+    code = "campaign_not_editable"
+    default_detail = "The campaign is being sent or was sent; it can no longer change."
+
+
+class CampaignIncomplete(DomainError):
+    code = "campaign_incomplete"
+    status = status.HTTP_400_BAD_REQUEST
+    default_detail = "The campaign needs a German subject and text before it can be sent."

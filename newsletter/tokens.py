@@ -45,11 +45,13 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
     return customer_id, channel
 
 
-def click_token(*, campaign_id: int, customer_id: int, sku: str) -> str:
-    return signing.dumps([campaign_id, customer_id, sku], salt=CLICK_SALT)
+def click_token(*, campaign_id: int, customer_id: int, target: str) -> str:
+    """`target` is "p:<SKU>" for a product page, else a URL of the shop."""
+    return signing.dumps([campaign_id, customer_id, target], salt=CLICK_SALT)
 
 
 def click_token_read(token: str) -> tuple[int, int, str]:
+    """(campaign id, customer id, target); InvalidToken when forged or malformed."""
     try:
         value = signing.loads(token, salt=CLICK_SALT)
     except signing.BadSignature as error:

@@ -124,3 +124,10 @@ class TransferNotReceived(OrderError):
 class TransferNotFound(NotFound):
     code = "not_found"
     default_detail = "No such transfer."
+
+
+class InvalidPickupCode(InvalidInput):
+    """Not six digits (spaces and dashes aside): refused without counting as an attempt."""
+
+    code = "invalid_pickup_code"
+    default_detail = "A pickup code has 6 digits."

@@ -102,6 +102,26 @@ def order_timeline(*, order: Order) -> list[dict]:
     ]
 
 
+def order_find_ready_by_pickup_code(*, store_id: int, code: str) -> Order | None:
+    """The order ready for pickup at this store whose current pickup code this is (a spoken
+    code at the counter); None when no order or more than one matches. One query; each code is
+    derived again and compared in constant time, and nothing is counted."""
+    found = None
+    for order in _orders().filter(
+        pickup_store_id=store_id, state=Order.State.READY_FOR_PICKUP, pickup_code_version__gt=0
+    ):
+        if codes.pickup_code_matches(
+            given=code,
+            number=order.number,
+            salt=order.pickup_code_salt,
+            version=order.pickup_code_version,
+        ):
+            if found is not None:
+                return None
+            found = order
+    return found
+
+
 def order_pickup_code_for_shopper(*, order: Order) -> str | None:
     """The pickup code, derived again from the server secret; only while ready for pickup."""
     if order.state != Order.State.READY_FOR_PICKUP or not order.pickup_code_issued():

@@ -5,16 +5,18 @@ Writes go through newsletter.services; refusals are shown by their code."""
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.exceptions import DomainError
 from newsletter.models import Source
 from newsletter.services import (
     SubscribeInput,
+    campaign_click_record,
     subscription_confirm,
     subscription_request,
     subscription_unsubscribe,
@@ -123,3 +125,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as error:
         return _refused(request, error)
     return _page(request, "unsubscribed" if result.changed else "already_unsubscribed")
+
+
+@never_cache
+@require_GET
+def click(request: HttpRequest, token: str) -> HttpResponse:
+    """A tracked link of a campaign mail: records the click and lands on the product page with
+    the campaign carried on; a forged or unknown link lands on the home page, recording
+    nothing."""
+    destination = campaign_click_record(token=token)
+    return redirect(destination or reverse("shop:search"))

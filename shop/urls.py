@@ -19,4 +19,5 @@ urlpatterns = [
         newsletter.unsubscribe,
         name="newsletter_unsubscribe",
     ),
+    path("newsletter/c/<str:token>/", newsletter.click, name="newsletter_click"),
 ]

@@ -30,6 +30,7 @@ from inventory.selectors import (
     product_list,
     product_store_counts_with_stock,
 )
+from orders.codes import counter_qr_payload
 from orders.exceptions import OrderNotFound
 from orders.models import Order
 from orders.selectors import (
@@ -218,9 +219,11 @@ def search(request: HttpRequest) -> HttpResponse:
     products = rows[:RESULTS_PER_PAGE]
     counts = _store_counts_with_stock([product.pk for product in products])
     campaign = _campaign(request)
+    language = translation.get_language() or "de"
     results = [
         {
             "product": product,
+            "name": product.name_in(language),
             "stores_with_stock": counts.get(product.pk, 0),
             "url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
         }
@@ -488,10 +491,10 @@ def _order_url(number: str, token: str) -> str:
     return _with_query(reverse("shop:order", args=[number]), token=token)
 
 
-def _qr_svg(code: str) -> str:
-    # A full QR code (never a micro one) so any counter scanner reads it; it holds the code
-    # exactly as the clerk would type it.
-    return segno.make_qr(code, error="m").svg_inline(
+def _qr_svg(payload: str) -> str:
+    # A full QR code (never a micro one) so any counter scanner reads it; it holds what the
+    # counter's "scan or type" box reads: "CC <order number> <pickup code>".
+    return segno.make_qr(payload, error="m").svg_inline(
         scale=1, border=2, omitsize=True, svgclass="qr-code", dark="#111", light="#fff"
     )
 
@@ -553,7 +556,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "payment": order_payment_status(order=order),
             "mandate": order_sepa_mandate(order=order),
             "pickup_code": pickup_code,
-            "qr_svg": _qr_svg(pickup_code) if pickup_code else None,
+            "qr_svg": (
+                _qr_svg(counter_qr_payload(number=order.number, code=pickup_code))
+                if pickup_code
+                else None
+            ),
             "can_cancel": "cancel" in order_available_actions(order=order, user=None),
             "cancel_url": _with_query(
                 reverse("shop:order_cancel", args=[order.number]), token=token

@@ -22,7 +22,7 @@ REDIS_HOWTO = (
     "needs a broker (Redis or RabbitMQ) and PostgreSQL: start Redis on 127.0.0.1:6379 or set "
     "CELERY_BROKER_URL=redis://... or amqp://..., and run on PostgreSQL"
 )
-SERVICE_MARKERS = ("postgres", "redis", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "hosts")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -243,6 +243,7 @@ OUTBOX_QUEUES = {
     "messaging.Notification": "messages",
     "payments.SideEffect": "payments",
     "returns.CourierCall": "courier",
+    "newsletter.CampaignMessage": "campaigns",
 }
 # Every other task by name: sourcing and the periodic maintenance share a queue.
 CELERY_QUEUE_BY_TASK = {
@@ -254,6 +255,8 @@ CELERY_QUEUE_BY_TASK = {
     "api.tasks.idempotency_record_purge_task": "sourcing",
     "returns.tasks.courier_bookings_poll_due_task": "courier",
     "returns.tasks.return_cases_close_due_task": "sourcing",
+    "newsletter.tasks.campaign_send_due_task": "campaigns",
+    "newsletter.tasks.campaign_send_batch_task": "campaigns",
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work is declared here; each entry only wakes a task that reads due rows from the
@@ -294,9 +297,18 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=600.0)
 # A sender holds a claimed row this long; a sender that died is replaced after it.
 OUTBOX_CLAIM_LEASE_SECONDS = env.float("OUTBOX_CLAIM_LEASE_SECONDS", default=300.0)
 PROMOTIONS_MAX_PER_WEEK = env.int("PROMOTIONS_MAX_PER_WEEK", default=2)
+# Newsletter: recipients recorded per transaction while a campaign is sent.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
+    "task": "newsletter.tasks.campaign_send_due_task",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE.update(
     {
-        "outbox-relay": {"task": "outbox.tasks.outbox_relay_task", "schedule": 60.0},
+        "outbox-relay": {
+            "task": "outbox.tasks.outbox_relay_task",
+            "schedule": env.float("OUTBOX_RELAY_EVERY_SECONDS", default=60.0),
+        },
         "orders-source-due": {"task": "orders.tasks.order_source_due_task", "schedule": 60.0},
         "orders-remind-due": {"task": "orders.tasks.order_remind_due_task", "schedule": 300.0},
         "orders-expire-due": {"task": "orders.tasks.order_expire_due_task", "schedule": 300.0},

@@ -25,7 +25,7 @@ from console.labels import TRANSFER_ACTIONS, TRANSFER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
 from console.stores import stores_workable
 from inventory.models import Product, StockLevel, StockMovement, Transfer, TransferLine
-from inventory.selectors import product_get_by_sku
+from inventory.selectors import product_get_by_sku, product_list
 from inventory.services import stock_count_correct, stock_receive
 from orders.selectors import (
     ORDER_REFERENCE_PREFIX,
@@ -41,12 +41,24 @@ class ProductAdmin(ConsoleModelAdmin):
     list_display = ("sku", "name", "category", "price", "gtin", "is_active")
     list_filter = ("is_active", "category")
     search_fields = ("=sku", "name", "=gtin")
-    fields = (("sku", "name"), ("category", "price", "gtin", "is_active"), "description")
+    search_help_text = _("Name in German or English, SKU or GTIN; parts of words and typos too")
+    fields = (
+        ("sku", "name", "name_en"),
+        ("category", "price", "gtin", "is_active", "popularity"),
+        "description",
+        "description_en",
+    )
     readonly_fields = flatten(fields)
 
     def get_queryset(self, request):
         # The catalogue is the same for every store.
         return admin.ModelAdmin.get_queryset(self, request)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The catalogue search the shop and the API use (products on sale)."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=product_list(search=search_term).values("pk")), False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return console_role(request).uses_console

@@ -9,19 +9,23 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from config.exceptions import DomainError
+from console.access import console_role
 from console.errors import domain_error_message
-from console.forms import CancelForm, HandOverForm, ShortageForm
+from console.forms import CancelForm, CounterForm, HandOverForm, ShortageForm
 from console.labels import ORDER_ACTIONS, ORDER_EVENTS, ORDER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
+from console.stores import stores_workable
 from customers.models import Customer
 from messaging.models import Notification
+from orders.codes import counter_input_parse, pickup_code_well_formed
 from orders.models import Order, OrderLine, OrderTransition
-from orders.selectors import order_available_actions
+from orders.selectors import order_available_actions, order_find_ready_by_pickup_code
 from orders.services import (
     LineInput,
     order_cancel,
@@ -32,6 +36,11 @@ from orders.services import (
 )
 from payments.models import Payment
 from stores.roles import user_is_manager_of
+
+
+def _counter_code_key(order: Order) -> str:
+    return f"counter-code:{order.pk}"
+
 
 DIRECT_ACTIONS = {"start_picking": order_start_picking, "mark_ready": order_mark_ready}
 FORM_ACTIONS = {"hand_over": "hand-over", "report_shortage": "shortage", "cancel": "cancel"}
@@ -227,6 +236,7 @@ class OrderAdmin(ConsoleModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("counter/", wrap(self.counter_view), name="orders_order_counter"),
             path(
                 "<path:object_id>/do/<str:action>/",
                 wrap(self.transition_view),
@@ -311,10 +321,72 @@ class OrderAdmin(ConsoleModelAdmin):
         }
         return TemplateResponse(request, template, context, status=status)
 
+    # --- the counter: one box for a scanned QR code, an order number or a pickup code --------
+
+    def counter_view(self, request: HttpRequest) -> HttpResponse:
+        return require_POST(self._counter)(request)
+
+    def _counter(self, request: HttpRequest) -> HttpResponse:
+        form = CounterForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        store = stores_workable(console_role(request)).filter(code=data.get("store", "")).first()
+        if store is None:
+            raise Http404
+        back = HttpResponseRedirect(reverse("admin:index") + "?" + urlencode({"store": store.code}))
+        typed = data.get("q", "")
+        found = counter_input_parse(typed)
+        if found is None:
+            messages.error(
+                request,
+                gettext("“%(typed)s” is no order number, pickup code or order QR code.")
+                % {"typed": typed.strip()[:40]},
+            )
+            return back
+        if not found.number and not pickup_code_well_formed(found.code):
+            # A typo: refused here, so no order's attempts are counted.
+            messages.error(
+                request,
+                ngettext(
+                    "A pickup code has 6 digits; you entered %(count)s.",
+                    "A pickup code has 6 digits; you entered %(count)s.",
+                    len(found.code),
+                )
+                % {"count": len(found.code)},
+            )
+            return back
+        if found.number:
+            order = self.get_queryset(request).filter(number=found.number).first()
+            if order is None or order.pickup_store_id != store.pk:
+                messages.error(
+                    request,
+                    gettext("No order %(number)s at this store.") % {"number": found.number},
+                )
+                return back
+        else:
+            order = order_find_ready_by_pickup_code(store_id=store.pk, code=found.code)
+            if order is None:
+                messages.error(request, gettext("No order ready for pickup here has this code."))
+                return back
+        if order.state != Order.State.READY_FOR_PICKUP:
+            messages.info(
+                request,
+                gettext("Order %(number)s is %(state)s.")
+                % {"number": order.number, "state": ORDER_STATES[order.state]},
+            )
+            return self._order_page(order)
+        if found.code:
+            # Handed to the hand-over page through the session, never through the URL.
+            request.session[_counter_code_key(order)] = found.code
+        return HttpResponseRedirect(reverse("admin:orders_order_hand_over", args=[order.pk]))
+
     def hand_over_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         order = self.get_object(request, object_id)
         may_override = user_is_manager_of(request.user, order.pickup_store_id)
-        form = HandOverForm(request.POST or None, may_override=may_override)
+        scanned = request.session.pop(_counter_code_key(order), "")
+        form = HandOverForm(
+            request.POST or None, may_override=may_override, initial={"pickup_code": scanned}
+        )
         status = 200
         if request.method == "POST" and form.is_valid():
             try:

@@ -23,14 +23,23 @@ class ProductListQuerySerializer(PageQuerySerializer):
 class AccessorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
-        fields = ["sku", "name", "price"]
+        fields = ["sku", "name", "name_en", "price"]
         read_only_fields = fields
 
 
 class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
-        fields = ["sku", "name", "description", "category", "price", "gtin"]
+        fields = [
+            "sku",
+            "name",
+            "name_en",
+            "description",
+            "description_en",
+            "category",
+            "price",
+            "gtin",
+        ]
         read_only_fields = fields
 
 

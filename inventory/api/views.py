@@ -34,7 +34,11 @@ class ProductListView(ApiView):
         operation_id="products_list",
         parameters=[ProductListQuerySerializer],
         responses={200: ProductPageSerializer, **schema.errors(400, 429)},
-        summary="Products on sale; `search` matches name words, the SKU's start or the GTIN",
+        summary=(
+            "Products on sale, by SKU; `search` finds German and English names and descriptions "
+            "(parts of compounds, typos), the SKU or its start and the GTIN, best first, at most "
+            "100"
+        ),
     )
     def get(self, request: Request) -> Response:
         query = ProductListQuerySerializer(data=request.query_params)

@@ -26,6 +26,7 @@ from orders.exceptions import (
     HandOverLocked,
     HoldNotOver,
     InvalidOrderInput,
+    InvalidPickupCode,
     InvalidQuantity,
     InvalidTransition,
     OverrideNotPermitted,
@@ -248,11 +249,14 @@ def order_hand_over(
     (card) or the direct debit (SEPA), the receipt and (promotional, with consent) accessory
     suggestions."""
     override_reason = (override_reason or "").strip()
-    pickup_code = (pickup_code or "").strip()
+    pickup_code = codes.pickup_code_normalise(pickup_code)
     if not override_reason and not pickup_code:
         raise InvalidOrderInput(
             "Enter the pickup code.", fields={"pickup_code": ["Enter the pickup code."]}
         )
+    if not override_reason and not codes.pickup_code_well_formed(pickup_code):
+        # A typo, not a guess: refused before the order is even locked, so it never counts.
+        raise InvalidPickupCode(fields={"pickup_code": ["Six digits."]})
     if len(override_reason) > 200:
         raise InvalidOrderInput(
             "At most 200 characters.", fields={"override_reason": ["Too long."]}

@@ -13,7 +13,7 @@ from api import schema
 from api.idempotency import idempotent
 from api.views import ApiView
 from config.exceptions import DomainError, NotFound
-from customers.selectors import customer_get, customer_search
+from customers.selectors import customer_get, customer_search, customer_timeline
 from returns import selectors, services
 from returns.api.serializers import (
     CustomerSearchQuerySerializer,
@@ -140,7 +140,7 @@ class CustomerTimelineView(ApiView):
     )
     def get(self, request: Request, customer_id: int) -> Response:
         customer = customer_get(customer_id=customer_id)
-        entries = selectors.customer_timeline(customer=customer)
+        entries = customer_timeline(customer=customer)
         return Response(CustomerTimelineSerializer({"customer": customer, "entries": entries}).data)
 
 

@@ -478,3 +478,36 @@ def test_an_admin_reads_every_order(placed):
     response = client_for(admin()).get(url(order))
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spoken", ["{a} {b}", "{a}-{b}", " {a} - {b} "])
+def test_a_pickup_code_given_in_groups_hands_over(anonymous, clerk, clerk_user, placed, spoken):
+    order, token = placed
+    advance(order, to="ready_for_pickup", by=clerk_user)
+    code = anonymous.get(url(order), HTTP_X_ORDER_TOKEN=token).json()["pickup_code"]
+
+    response = clerk.post(
+        url(order, "hand-over"),
+        {"pickup_code": spoken.format(a=code[:3], b=code[3:])},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["state"]) == (200, "collected")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typo", ["12345", "1234567", "123 45"])
+def test_a_code_of_the_wrong_length_is_refused_without_counting_an_attempt(
+    clerk, clerk_user, placed, typo
+):
+    order, _ = placed
+    advance(order, to="ready_for_pickup", by=clerk_user)
+
+    response = clerk.post(url(order, "hand-over"), {"pickup_code": typo}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_pickup_code"
+    assert list(response.json()["fields"]) == ["pickup_code"]
+    assert Order.objects.get(pk=order.pk).pickup_code_failed_attempts == 0
+    assert state_of(order) == "ready_for_pickup"

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from demo.inventory import demo_products_seed
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import OpeningHoursFactory, StoreFactory
 
@@ -33,7 +34,9 @@ def test_products_are_listed_by_sku_and_found_by_a_word_of_their_name(anonymous,
             {
                 "sku": "DRL-18V",
                 "name": "Cordless drill 18 V",
+                "name_en": "",
                 "description": "",
+                "description_en": "",
                 "category": "",
                 "price": "129.00",
                 "gtin": "",
@@ -75,7 +78,7 @@ def test_a_product_shows_its_accessories_on_sale(anonymous, drill):
 
     assert response.status_code == 200
     assert response.json()["accessories"] == [
-        {"sku": "BIT-SET", "name": "Drill bit set", "price": "19.99"}
+        {"sku": "BIT-SET", "name": "Drill bit set", "name_en": "", "price": "19.99"}
     ]
 
 
@@ -187,3 +190,30 @@ def test_listing_products_runs_two_queries_whatever_their_number(
         response = anonymous.get("/api/v1/products/", {"limit": 200})
 
     assert response.json()["count"] == number_of_products
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "search",
+    [
+        "Akku-Schrauber",
+        "Akkuschrauber",
+        "Akku Schrauber",
+        "Akkuschruber",
+        "drill",
+        "cordless drill",
+    ],
+)
+def test_the_story_words_in_german_and_english_find_the_cordless_drill_first(anonymous, search):
+    demo_products_seed(report=lambda message: None)
+
+    response = anonymous.get("/api/v1/products/", {"search": search})
+
+    assert response.status_code == 200
+    first = response.json()["results"][0]
+    assert (first["sku"], first["name_en"]) == (
+        "AKKU-BS-18V",
+        "Cordless drill driver 18V, 2 batteries 2.0 Ah, charger, in a case",
+    )
+    assert first["name"] == "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer"

@@ -53,11 +53,14 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Opens pages on the live server: new_page(locale="de-DE", mobile=True)."""
+    """Opens pages on the live server: new_page(locale="de-DE", mobile=True) or width=768."""
     contexts = []
 
-    def open_page(*, locale: str = "en-US", mobile: bool = False):
+    def open_page(*, locale: str = "en-US", mobile: bool = False, width: int | None = None):
         viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
+        if width is not None:
+            # A tablet held upright is 768 px wide; a desktop 1280.
+            viewport = {"width": width, "height": 1024 if width < 1000 else 900}
         context = browser.new_context(
             base_url=live_server.url, locale=locale, viewport=viewport, timezone_id="Europe/Berlin"
         )

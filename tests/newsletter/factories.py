@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from newsletter.models import Source, Subscription
+from newsletter.models import Campaign, Source, Subscription
 from tests.orders.factories import CustomerFactory
 
 
@@ -20,3 +20,21 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     requested_ip = "198.51.100.7"
     confirmed_at = factory.LazyFunction(timezone.now)
     confirmed_ip = "198.51.100.7"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        skip_postgeneration_save = True
+
+    name = "Werkzeugwochen"
+    code = factory.Sequence(lambda n: f"werkzeugwochen-{n}")
+    subject_de = "Werkzeugwochen: Akkuschrauber zum Aktionspreis"
+    subject_en = "Tool weeks: cordless drills on offer"
+    body_de = "# Werkzeugwochen\n\nNur diese Woche: **Akku-Bohrschrauber** im Angebot."
+    body_en = "# Tool weeks\n\nThis week only: **cordless drills** on offer."
+
+    @factory.post_generation
+    def featured(self, create, products, **kwargs):
+        if create and products:
+            self.products.set(products)

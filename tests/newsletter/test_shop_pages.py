@@ -8,10 +8,12 @@ from django.test import Client
 from customers.models import Customer
 from messaging.models import Notification
 from messaging.services import notification_deliver
-from newsletter.models import ConsentEvent, Subscription
-from newsletter.tokens import confirm_token, unsubscribe_token
+from newsletter.models import CampaignClick, ConsentEvent, Subscription
+from newsletter.tokens import click_token, confirm_token, unsubscribe_token
+from tests.inventory.factories import ProductFactory
 from tests.newsletter.conftest import link_in
-from tests.newsletter.factories import SubscriptionFactory
+from tests.newsletter.factories import CampaignFactory, SubscriptionFactory
+from tests.orders.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,56 @@ def test_a_forged_unsubscribe_link_shows_a_clear_page(client):
 
     assert response.status_code == 400
     assert b'data-outcome="refused"' in response.content
+
+
+def _click_path(campaign, customer, target="p:DRILL") -> str:
+    token = click_token(campaign_id=campaign.pk, customer_id=customer.pk, target=target)
+    return f"/newsletter/c/{token}/"
+
+
+def test_a_tracked_link_records_the_click_and_lands_on_the_product_with_the_campaign(client):
+    drill = ProductFactory(sku="DRILL")
+    campaign = CampaignFactory(code="werkzeugwochen", featured=[drill])
+    customer = CustomerFactory()
+
+    response = client.get(_click_path(campaign, customer))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/products/DRILL/?campaign=werkzeugwochen"
+    click = CampaignClick.objects.get()
+    assert (click.campaign, click.customer, click.product) == (campaign, customer, drill)
+
+
+def test_the_campaign_from_the_click_reaches_the_checkout_link(client):
+    ProductFactory(sku="DRILL")
+    campaign = CampaignFactory(code="werkzeugwochen")
+
+    landing = client.get(_click_path(campaign, CustomerFactory()), follow=True)
+
+    assert landing.status_code == 200
+    assert "campaign=werkzeugwochen" in landing.content.decode()
+
+
+def _tampered(path: str) -> str:
+    return path[:-4] + ("A" if path[-4] != "A" else "B") + path[-3:]
+
+
+@pytest.mark.parametrize(
+    "kind", ["tampered", "garbage", "unknown campaign", "unknown customer", "unknown product"]
+)
+def test_a_forged_or_unknown_tracked_link_lands_on_the_home_page_and_records_nothing(client, kind):
+    ProductFactory(sku="DRILL")
+    campaign, customer = CampaignFactory(), CustomerFactory()
+    path = {
+        "tampered": lambda: _tampered(_click_path(campaign, customer)),
+        "garbage": lambda: "/newsletter/c/%00%ff..::/",
+        "unknown campaign": lambda: _click_path(CampaignFactory.build(pk=999999), customer),
+        "unknown customer": lambda: _click_path(campaign, CustomerFactory.build(pk=999999)),
+        "unknown product": lambda: _click_path(campaign, customer, target="p:NOPE"),
+    }[kind]()
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert CampaignClick.objects.count() == 0

@@ -330,8 +330,7 @@ def test_the_timeline_shows_every_touchpoint_in_time_order(collected_order, agen
 
     assert response.status_code == 200
     kinds = [entry["kind"] for entry in response.json()["entries"]]
-    assert kinds[:5] == [
-        "campaign_click",
+    assert kinds[:4] == [
         "order_placed",
         "order_reserved",
         "order_picking",

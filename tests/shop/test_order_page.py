@@ -1,8 +1,10 @@
 import datetime
 
 import pytest
+import segno
 from django.utils import timezone
 
+from orders.codes import counter_qr_payload
 from orders.models import Order
 from orders.selectors import order_pickup_code_for_shopper
 from orders.services import order_hand_over, order_mark_ready, order_start_picking
@@ -203,3 +205,19 @@ def test_an_order_coming_from_another_store_says_so_in_its_progress(client, stoc
     assert "We are bringing your items from another store." in page
     assert '<span class="label">Coming from another store</span>' in page
     assert "Expected to be ready by" in page
+
+
+def test_the_qr_code_carries_what_the_counters_box_reads(client, placed, clerk):
+    _ready(placed, clerk)
+    order = Order.objects.get()
+    payload = counter_qr_payload(
+        number=order.number, code=order_pickup_code_for_shopper(order=order)
+    )
+    expected = segno.make_qr(payload, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="qr-code", dark="#111", light="#fff"
+    )
+
+    page = client.get(order_path(placed), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert payload.startswith(f"CC {order.number} ")
+    assert expected in page

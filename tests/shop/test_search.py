@@ -1,5 +1,6 @@
 import pytest
 
+from demo.inventory import demo_products_seed
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreFactory
 
@@ -74,3 +75,31 @@ def test_the_search_page_runs_a_bounded_number_of_queries(client, django_assert_
         response = client.get("/", {"q": "dübel"})
 
     assert response.content.decode().count("In stock in 15 stores") == 20
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "language", "name"),
+    [
+        ("Akku-Schrauber", "de", "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer"),
+        ("Akkuschrauber", "de", "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer"),
+        ("Akku Schrauber", "de", "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer"),
+        ("Akkuschruber", "de", "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer"),
+        ("drill", "en", "Cordless drill driver 18V, 2 batteries 2.0 Ah, charger, in a case"),
+        (
+            "cordless drill",
+            "en",
+            "Cordless drill driver 18V, 2 batteries 2.0 Ah, charger, in a case",
+        ),
+    ],
+)
+def test_the_story_words_list_the_cordless_drill_first_in_the_shoppers_language(
+    client, query, language, name
+):
+    demo_products_seed(report=lambda message: None)
+
+    page = client.get("/", {"q": query}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    first = page.index('class="card result"')
+    assert 'href="/products/AKKU-BS-18V/"' in page[first : first + 300]
+    assert f'<span class="name">{name}</span>' in page[first : first + 400]
