@@ -98,8 +98,12 @@ class ReturnCaseReceiveView(ApiView):
     @extend_schema(
         operation_id="returns_receive",
         request=ReceiveInputSerializer,
-        responses={200: ReturnCaseSerializer, **schema.errors(400, 401, 404, 409, 415, 422)},
-        summary="Receive returned items: resellable back on hand, defective written off",
+        responses={
+            200: ReturnCaseSerializer,
+            **schema.errors(400, 401, 403, 404, 409, 415, 422),
+        },
+        summary="Staff of the receiving store: receive returned items (resellable back on hand, "
+        "defective written off)",
     )
     def post(self, request: Request, number: str) -> Response:
         case = selectors.return_case_get_for_user(number=number, user=request.user)
