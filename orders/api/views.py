@@ -152,6 +152,8 @@ class OrderListView(ApiView):
             campaign=data["campaign"],
             actor=request.user if request.user.is_authenticated else None,
             sepa=SepaInput(**data["sepa"]) if data["sepa"] else None,
+            # idempotent() opened a transaction for this placement alone.
+            savepoint=False,
         )
         output = OrderPlacedSerializer(
             {
