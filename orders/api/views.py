@@ -148,6 +148,8 @@ class OrderListView(ApiView):
             curbside=data["curbside"],
             campaign=data["campaign"],
             actor=request.user if request.user.is_authenticated else None,
+            # idempotent() opened a transaction for this placement alone.
+            savepoint=False,
         )
         output = OrderPlacedSerializer(
             {
