@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "outbox",
     "stores",
     "inventory",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL and lone surrogates answer 400 here, before a session, a view or a query sees them.
+    "config.middleware.InvalidCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     # Marks the requests whose reads may go to the read replica; inert without one.
     "config.replica.ReplicaReadsMiddleware",
 ]
@@ -79,6 +83,8 @@ TEMPLATES = [
 DATABASES = databases(env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
 # Only these apps' rows are read from the replica, and only by views marked @replica_reads.
 DATABASE_REPLICA_APPS = ["inventory", "stores"]
+# After the replica failed to answer, a process reads the primary this long before asking again.
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=30.0)
 DATABASE_ROUTERS = ["config.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,6 +170,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Order for pickup in store, run the pickup counter, start exchanges.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What every operation may answer whatever its view declares (400 invalid_characters, 429
+    # where throttled) and the strings' real limits: api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.schema_contract_hook",
+    ],
     # Swagger UI from the installed sidecar package, so the docs work offline and behind a CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -291,11 +303,17 @@ CELERY_BEAT_SCHEDULE["inventory-reconcile"] = {
 # Where the shopper's order page lives; messages link to it with the order's secret token.
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://localhost:8000")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.SandboxGateway")
+# Who collects SEPA direct debits: named in the mandate the shopper accepts. The default
+# identifier is the one the Deutsche Bundesbank publishes for tests.
+SEPA_CREDITOR_NAME = env.str("SEPA_CREDITOR_NAME", default="Click & Collect Baumarkt GmbH")
+SEPA_CREDITOR_ID = env.str("SEPA_CREDITOR_ID", default="DE98ZZZ09999999999")
 SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.sms.SandboxSmsBackend")
 # Limits against hoarding: open orders and units in open orders per customer.
 ORDER_MAX_OPEN_PER_CUSTOMER = env.int("ORDER_MAX_OPEN_PER_CUSTOMER", default=5)
 ORDER_MAX_UNITS_PER_CUSTOMER = env.int("ORDER_MAX_UNITS_PER_CUSTOMER", default=50)
 ORDER_REMINDER_HOURS_BEFORE_EXPIRY = env.int("ORDER_REMINDER_HOURS_BEFORE_EXPIRY", default=24)
+# How often the console's shift page fetches its counts and queues again (seconds).
+CONSOLE_QUEUE_REFRESH_SECONDS = env.int("CONSOLE_QUEUE_REFRESH_SECONDS", default=30)
 ORDER_SOURCING_RETRY_MINUTES = env.int("ORDER_SOURCING_RETRY_MINUTES", default=15)
 ORDER_SOURCING_GIVE_UP_HOURS = env.int("ORDER_SOURCING_GIVE_UP_HOURS", default=48)
 # Outbox rows still pending this long after they were due are enqueued again by the relay.
