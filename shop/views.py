@@ -4,7 +4,9 @@ through orders.services; these views only turn forms into calls and errors into 
 
 from urllib.parse import urlencode
 
+import icalendar
 import segno
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,13 +38,16 @@ from orders.selectors import (
     SlotChoice,
     order_available_actions,
     order_get_for_shopper,
+    order_payment_status,
     order_pickup_code_for_shopper,
+    order_sepa_mandate,
     pickup_slot_list_for_order,
 )
 from orders.services import LineInput, order_cancel, order_place
 from orders.services.placement import MAX_QUANTITY
+from payments.sepa import SepaInput, mandate_text
 from shop import dates
-from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
+from shop.forms import IBAN_MESSAGES, CancelForm, CheckoutForm, LocationForm, SearchForm
 from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
 from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
@@ -68,10 +73,6 @@ STATE_HEADLINES = {
         "This order was not collected in time and has been cancelled."
     ),
 }
-PAYMENT_LABELS = {
-    Order.PaymentMethod.CARD: gettext_lazy("Card, paid online"),
-    Order.PaymentMethod.PAY_IN_STORE: gettext_lazy("Pay in store at pickup"),
-}
 # The progress bar: the step each state has reached.
 STEP_OF_STATE = {
     Order.State.PLACED: 0,
@@ -95,6 +96,10 @@ CHECKOUT_FIELD_OF = {
     "curbside": None,
     "campaign": None,
     "pickup_slot": "pickup_slot",
+    "sepa": "iban",
+    "sepa.iban": "iban",
+    "sepa.account_holder": "account_holder",
+    "sepa.mandate_accepted": "mandate_accepted",
 }
 CHECKOUT_MESSAGES = {
     "email": gettext_lazy("Enter a valid e-mail address."),
@@ -104,6 +109,9 @@ CHECKOUT_MESSAGES = {
     "payment_method": gettext_lazy("Choose how you want to pay."),
     "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
     "pickup_slot": gettext_lazy("Choose one of the pickup times in the list."),
+    "iban": IBAN_MESSAGES["format"],
+    "account_holder": gettext_lazy("Enter the name of the account holder."),
+    "mandate_accepted": gettext_lazy("Please give the mandate to pay by direct debit."),
 }
 CHECKOUT_MESSAGES_BY_CODE = {
     "store_not_click_and_collect": (
@@ -375,6 +383,9 @@ def _checkout_error(form: CheckoutForm, error: DomainError) -> list[dict]:
             message = _("Sold out at this store.")
         form.add_error("quantity", message)
         return error.extra.get("alternatives", [])
+    if error.code == "invalid_iban":
+        form.add_error("iban", str(IBAN_MESSAGES[error.extra.get("reason", "format")]))
+        return []
     if error.code in CHECKOUT_MESSAGES_BY_CODE:
         field, message = CHECKOUT_MESSAGES_BY_CODE[error.code]
         form.add_error(field, str(message))
@@ -421,6 +432,13 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
                     pickup_slot=data["pickup_slot"],
                     curbside=data["curbside"],
                     campaign=data["campaign"],
+                    sepa=SepaInput(
+                        iban=data["iban"],
+                        account_holder=data["account_holder"],
+                        mandate_accepted=data["mandate_accepted"],
+                    )
+                    if data["payment_method"] == Order.PaymentMethod.SEPA_DEBIT
+                    else None,
                 )
             except DomainError as error:
                 alternatives = _checkout_error(form, error)
@@ -461,6 +479,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             "slot_choice": slot_choice,
             "slot_days": _slot_days(chosen.store, slot_choice) if slot_choice else [],
             "selected_slot": form["pickup_slot"].value() or "",
+            "mandate_text": mandate_text(language=_shopper_language()),
+            "sandbox_payments": settings.PAYMENT_GATEWAY.endswith(".SandboxGateway"),
             "alternatives": alternatives,
             "campaign": campaign,
             "back_url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
@@ -534,7 +554,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "store": store,
             "opening_hours": _opening_hours(store),
             "closures": _upcoming_closures(store),
-            "payment_label": PAYMENT_LABELS[order.payment_method],
+            "payment": order_payment_status(order=order),
+            "calendar_url": _with_query(
+                reverse("shop:order_calendar", args=[order.number]), token=token
+            ),
+            "mandate": order_sepa_mandate(order=order),
             "pickup_code": pickup_code,
             "qr_svg": (
                 _qr_svg(counter_qr_payload(number=order.number, code=pickup_code))
@@ -578,3 +602,40 @@ def order_cancel_confirm(request: HttpRequest, number: str) -> HttpResponse:
         {"order": order, "form": form, "order_url": _order_url(order.number, token)},
         status=status,
     )
+
+
+@never_cache
+def order_calendar(request: HttpRequest, number: str) -> HttpResponse:
+    """The order's pickup slot as an .ics file for the shopper's calendar; 404 without a slot or
+    once the order is closed."""
+    token = request.GET.get("token", "")
+    try:
+        order = order_get_for_shopper(number=number, access_token=token)
+    except OrderNotFound:
+        return _not_found(request, what="order")
+    if order.pickup_slot is None or order.state not in Order.OPEN_STATES:
+        return _not_found(request, what="order")
+    store = order.pickup_store
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Click & Collect//pickup//EN")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    # Stable per order and slot: importing the file again updates the event instead of adding one.
+    event.add("uid", f"pickup-{order.number}-{order.pickup_slot:%Y%m%dT%H%M%SZ}@click-and-collect")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", order.pickup_slot)
+    event.add("dtend", order.pickup_slot_ends_at)
+    event.add(
+        "summary",
+        _("Pick up order %(number)s at %(store)s") % {"number": order.number, "store": store.name},
+    )
+    event.add("location", f"{store.name}, {store.street}, {store.postcode} {store.city}")
+    event.add(
+        "description",
+        _("Your order page (shows the pickup code once the order is ready): %(url)s")
+        % {"url": request.build_absolute_uri(_order_url(order.number, token))},
+    )
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pickup-{order.number}.ics"'
+    return response

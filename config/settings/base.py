@@ -1,5 +1,7 @@
 """Settings shared by every environment. Anything that differs per deployment comes from env.py."""
 
+from pathlib import Path
+
 from kombu import Exchange, Queue
 
 from config.env import BASE_DIR, VAR_DIR, databases, env
@@ -21,6 +23,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "outbox",
     "stores",
     "inventory",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     # Marks the requests whose reads may go to the read replica; inert without one.
     "config.replica.ReplicaReadsMiddleware",
 ]
@@ -134,8 +138,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Click & Collect <ord
 # stores adds its travel time first.
 PICKING_LEAD_TIME_MINUTES = env.int("PICKING_LEAD_TIME_MINUTES", default=120)
 TRANSFER_LEAD_TIME_HOURS = env.int("TRANSFER_LEAD_TIME_HOURS", default=48)
-# Seconds a web process remembers stores' opening hours and closures for availability answers;
-# an edit of hours shows within this time. 0 turns the memory off.
+# Seconds a web process remembers stores' opening hours and closures for availability answers
+# and the ready-by time of new orders; an edit of hours shows within this time. 0 turns it off.
 STORE_SCHEDULE_CACHE_SECONDS = env.int("STORE_SCHEDULE_CACHE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
@@ -145,8 +149,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson, with DRF's encoder for what it does not know (api/renderers.py).
+    "DEFAULT_PARSER_CLASSES": ["api.renderers.OrjsonParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.OrjsonRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
@@ -165,6 +170,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Order for pickup in store, run the pickup counter, start exchanges.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What every operation may answer whatever its view declares (400 invalid_characters, 429
+    # where throttled) and the strings' real limits: api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.schema_contract_hook",
+    ],
     # Swagger UI from the installed sidecar package, so the docs work offline and behind a CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -185,7 +196,7 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ----------------------------------------------------------------------------------
 # The default broker needs no server: kombu's filesystem transport, so the demo runs a real
 # worker and beat with nothing installed. Production sets CELERY_BROKER_URL=redis://...
-BROKER_FOLDER = VAR_DIR / "broker"
+BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
 # True when an operator configured a broker; /readyz then also requires it and a live worker.
@@ -275,7 +286,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work is declared here; each entry only wakes a task that reads due rows from the
 # database, so nothing depends on long ETAs held in Redis. Later features add their entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 # Only the holder of the beat lock sends periodic tasks (config/beat.py); a standby retries the
 # lock, and the leader checks it still holds it, this often.
 CELERY_BEAT_SCHEDULER = "config.beat.SingleBeatScheduler"
@@ -290,11 +303,17 @@ CELERY_BEAT_SCHEDULE["inventory-reconcile"] = {
 # Where the shopper's order page lives; messages link to it with the order's secret token.
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://localhost:8000")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.SandboxGateway")
+# Who collects SEPA direct debits: named in the mandate the shopper accepts. The default
+# identifier is the one the Deutsche Bundesbank publishes for tests.
+SEPA_CREDITOR_NAME = env.str("SEPA_CREDITOR_NAME", default="Click & Collect Baumarkt GmbH")
+SEPA_CREDITOR_ID = env.str("SEPA_CREDITOR_ID", default="DE98ZZZ09999999999")
 SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.sms.SandboxSmsBackend")
 # Limits against hoarding: open orders and units in open orders per customer.
 ORDER_MAX_OPEN_PER_CUSTOMER = env.int("ORDER_MAX_OPEN_PER_CUSTOMER", default=5)
 ORDER_MAX_UNITS_PER_CUSTOMER = env.int("ORDER_MAX_UNITS_PER_CUSTOMER", default=50)
 ORDER_REMINDER_HOURS_BEFORE_EXPIRY = env.int("ORDER_REMINDER_HOURS_BEFORE_EXPIRY", default=24)
+# How often the console's shift page fetches its counts and queues again (seconds).
+CONSOLE_QUEUE_REFRESH_SECONDS = env.int("CONSOLE_QUEUE_REFRESH_SECONDS", default=30)
 ORDER_SOURCING_RETRY_MINUTES = env.int("ORDER_SOURCING_RETRY_MINUTES", default=15)
 ORDER_SOURCING_GIVE_UP_HOURS = env.int("ORDER_SOURCING_GIVE_UP_HOURS", default=48)
 # Outbox rows still pending this long after they were due are enqueued again by the relay.
