@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 
+from customers.models import Channel, Customer
 from inventory.selectors import product_list_accessories_available
 from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable
@@ -46,12 +47,18 @@ def _accessories(order: Order, lines) -> list:
     return list(found.values())[:ACCESSORIES_SHOWN]
 
 
+def _promotions_consented(customer: Customer, channel: str) -> bool:
+    if channel == Channel.SMS:
+        return customer.sms_promotions_consent
+    return customer.email_promotions_consent
+
+
 def order_message_context(notification: Notification) -> dict:
     """The order, its lines, store, link and times; the pickup code for messages that need it.
     Raises MessageNotApplicable when the message no longer fits the order."""
     if notification.order_id is None:
         return {}
-    order = Order.objects.select_related("pickup_store").get(pk=notification.order_id)
+    order = Order.objects.select_related("pickup_store", "customer").get(pk=notification.order_id)
     lines = list(order.lines.select_related("product").order_by("pk"))
     store = order.pickup_store
     context = {
@@ -78,6 +85,10 @@ def order_message_context(notification: Notification) -> dict:
                 {"day": names[hours.weekday], "opens": hours.opens, "closes": hours.closes}
                 for hours in store.opening_hours.order_by("weekday")
             ],
-            accessories=_accessories(order, lines),
+            # Suggestions are advertising: only for a customer who agreed to promotions on
+            # this channel, even inside a transactional message.
+            accessories=_accessories(order, lines)
+            if _promotions_consented(order.customer, notification.channel)
+            else [],
         )
     return context

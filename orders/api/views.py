@@ -147,6 +147,7 @@ class OrderListView(ApiView):
             pickup_slot=data["pickup_slot"],
             curbside=data["curbside"],
             campaign=data["campaign"],
+            notify_by=data["notify_by"],
             actor=request.user if request.user.is_authenticated else None,
         )
         output = OrderPlacedSerializer(

@@ -3,7 +3,7 @@ start sourcing, record the payment to authorize and the confirmation to send."""
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from customers.models import E164, Customer, Language
+from customers.models import Customer, Language
+from customers.phones import phone_to_e164
 from customers.services import CustomerInput, customer_upsert
 from inventory import exceptions as inventory_errors
 from inventory.models import Product
@@ -45,6 +46,7 @@ from stores.services import pickup_slot_book
 MAX_QUANTITY = 99
 MAX_LINES = 50
 ALTERNATIVES_SHOWN = 3
+NOTIFY_CHANNELS = ("email", "sms")
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,31 @@ def _customer_clean(customer: CustomerInput) -> CustomerInput:
     name = (customer.name or "").strip()
     if not name or len(name) > 120:
         raise _invalid("customer.name", "Enter a name of at most 120 characters.")
-    phone = "".join((customer.phone or "").split()).replace("-", "")
-    if phone:
-        try:
-            E164(phone)
-        except ValidationError as error:
-            raise _invalid("customer.phone", "Enter the phone number as +49… (E.164).") from error
     language = (customer.language or "de").lower()
     if language not in Language.values:
         raise _invalid("customer.language", "Choose de or en.")
     local, _, domain = email.rpartition("@")
     return CustomerInput(
-        email=f"{local}@{domain.lower()}", name=name, phone=phone, language=language
+        email=f"{local}@{domain.lower()}", name=name, phone=customer.phone, language=language
     )
+
+
+def _contact_clean(
+    customer: CustomerInput, notify_by: Sequence[str], store: Store
+) -> tuple[CustomerInput, list[str]]:
+    """The phone in E.164 (a national number read in the pickup store's country) and the
+    channels to notify on; SMS needs a phone."""
+    channels = list(dict.fromkeys(notify_by))
+    if not channels or any(channel not in NOTIFY_CHANNELS for channel in channels):
+        raise _invalid("notify_by", "Choose email, sms or both.")
+    phone = phone_to_e164(customer.phone, region=store.country, field="customer.phone")
+    if "sms" in channels and not phone:
+        raise InvalidOrderInput(
+            "A text message needs a phone number.",
+            fields={"customer.phone": ["Give a mobile number for the SMS."]},
+            field_codes={"customer.phone": "phone_required"},
+        )
+    return replace(customer, phone=phone), channels
 
 
 def _lines_merge(lines: Sequence[LineInput]) -> dict[str, int]:
@@ -222,6 +236,7 @@ def order_place(
     pickup_slot: datetime.datetime | None = None,
     curbside: bool = False,
     campaign: str = "",
+    notify_by: Sequence[str] = ("email",),
     actor: User | None = None,
     kind: str = Order.Kind.STANDARD,
     now: datetime.datetime | None = None,
@@ -243,6 +258,7 @@ def order_place(
         raise _invalid("campaign", "At most 64 characters.")
     merged = _lines_merge(lines)
     store = _store_get(pickup_store_code)
+    customer, channels = _contact_clean(customer, notify_by, store)
     if curbside and not store.curbside_enabled:
         raise CurbsideNotAvailable(fields={"curbside": ["Not offered at this store."]})
     products = _products_get(merged)
@@ -277,6 +293,8 @@ def order_place(
             subtotal=subtotal,
             total=subtotal,
             campaign=campaign,
+            notify_by_email="email" in channels,
+            notify_by_sms="sms" in channels,
             placed_at=now,
         )
         order_lines = [
@@ -348,6 +366,7 @@ def order_place(
             template="confirmation",
             key=f"confirmation:{order.number}",
             order=order,
+            channels=order.notify_channels,
             now=now,
         )
     return PlacedOrder(order=order, access_token=token)
