@@ -87,6 +87,7 @@ CHECKOUT_FIELD_OF = {
     "customer.email": "email",
     "customer.name": "name",
     "customer.phone": "phone",
+    "notify_by": "notify_by",
     "customer.language": None,
     "pickup_store": "store",
     "payment_method": "payment_method",
@@ -99,7 +100,8 @@ CHECKOUT_FIELD_OF = {
 CHECKOUT_MESSAGES = {
     "email": gettext_lazy("Enter a valid e-mail address."),
     "name": gettext_lazy("Enter your name (at most 120 characters)."),
-    "phone": gettext_lazy("Enter the number with its country code, e.g. +49 151 2345678."),
+    "phone": gettext_lazy("Enter a phone number, e.g. 0151 2345678 or +49 151 2345678."),
+    "notify_by": gettext_lazy("Choose e-mail, text message or both."),
     "store": gettext_lazy("Choose one of the stores in the list."),
     "payment_method": gettext_lazy("Choose how you want to pay."),
     "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
@@ -421,6 +423,7 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
                     pickup_slot=data["pickup_slot"],
                     curbside=data["curbside"],
                     campaign=data["campaign"],
+                    notify_by=data["notify_by"],
                 )
             except DomainError as error:
                 alternatives = _checkout_error(form, error)
