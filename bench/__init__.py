@@ -1,15 +1,22 @@
 """Benchmarks against PostgreSQL: `python -m bench NAME [options]` (SPEC §6).
 
 Each benchmark creates its own scratch database on the server named by DATABASE_URL, migrates and
-bulk-loads it, measures, and drops it again, also when it fails. It prints a readable table and,
-as its very last line, one JSON object with its figures.
+bulk-loads it (as far as it needs), measures, and drops it again, also when it fails. It prints a
+readable table and, as its very last line, one JSON object with its figures.
+
+- availability: how fast a shopper learns which stores have a product
+- reserve: reserving stock under contention, ORM against raw SQL
+- search: the catalogue search
+- pool: database connections and latency of gunicorn processes per way of connecting
+- beats: two beat processes for two minutes, each periodic job sent once per period
 """
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve", "search")
+BENCHMARKS = ("availability", "reserve", "search", "pool", "beats")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,14 +27,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     name, options = argv[0], argv[1:]
-    if name == "availability":
-        from bench import availability
-
-        return availability.main(options)
-    if name == "search":
-        from bench import search
-
-        return search.main(options)
-    from bench import reserve
-
-    return reserve.main(options)
+    return importlib.import_module(f"bench.{name}").main(options)

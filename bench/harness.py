@@ -131,10 +131,10 @@ def load_catalogue(
         )
         cursor.execute(
             f"""
-            INSERT INTO {Product._meta.db_table} (sku, name, description, category, price, gtin,
-                is_active)
-            SELECT 'BENCH-' || lpad(g::text, 6, '0'), 'Bench product ' || g, '', 'Bench',
-                round((1 + random() * 200)::numeric, 2), '', true
+            INSERT INTO {Product._meta.db_table} (sku, name, name_en, description,
+                description_en, category, price, gtin, is_active, popularity)
+            SELECT 'BENCH-' || lpad(g::text, 6, '0'), 'Bench product ' || g, '', '', '', 'Bench',
+                round((1 + random() * 200)::numeric, 2), '', true, 0
             FROM generate_series(1, %s) AS g
             """,
             [products],

@@ -16,3 +16,12 @@ if os.environ.get("BENCH_SERVER_SIDE_BINDING") == "1":
         **DATABASES["default"].get("OPTIONS", {}),  # noqa: F405
         "server_side_binding": True,
     }
+
+# `python -m bench beats`: the deployment's schedule with every period divided by this; entries
+# on a crontab have no period to divide and are left out.
+if os.environ.get("BENCH_BEAT_SCALE"):
+    CELERY_BEAT_SCHEDULE = {  # noqa: F405
+        name: {**entry, "schedule": entry["schedule"] / float(os.environ["BENCH_BEAT_SCALE"])}
+        for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
+        if isinstance(entry["schedule"], int | float)
+    }

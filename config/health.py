@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config import cache as fail_open_cache
 from config.celery import app as celery_app
 
 BROKER_TIMEOUT_SECONDS = 2.0
@@ -49,11 +50,21 @@ def _check_workers() -> dict:
     return {"ok": True, "workers": names}
 
 
+def _cache_state() -> dict:
+    """Not a readiness check: the cache fails open, so its outage leaves us serving. Its
+    counters (this process) show how often it did."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend == "config.cache.FailOpenRedisCache":
+        return {"backend": "redis", **fail_open_cache.health.as_dict()}
+    return {"backend": backend.rsplit(".", 1)[-1], "fail_open": False}
+
+
 @never_cache
 @require_GET
 def readyz(request):
     """Ready to take traffic: the database answers and, when a broker is configured, so do the
-    broker and at least one worker. 200 when all pass, 503 otherwise."""
+    broker and at least one worker. 200 when all pass, 503 otherwise. The body also shows how
+    often the cache failed open in this process."""
     checks = {"database": _check_database()}
     if settings.CELERY_BROKER_CONFIGURED:
         checks["broker"] = _check_broker()
@@ -64,6 +75,6 @@ def readyz(request):
         checks["broker"] = {"ok": True, "note": "no broker configured (local filesystem queue)"}
     ready = all(check["ok"] for check in checks.values())
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
+        {"status": "ok" if ready else "unavailable", "checks": checks, "cache": _cache_state()},
         status=200 if ready else 503,
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from inventory.services import MAX_COUNTED
+from inventory.services import MAX_COUNTED, MAX_DELIVERY_LINES
 from orders.codes import pickup_code_normalise, pickup_code_well_formed
 from stores.models import Store
 
@@ -109,8 +109,8 @@ class StoreChoiceMixin(forms.Form):
 
 
 class StockReceiveForm(StoreChoiceMixin):
-    sku = forms.CharField(label=_("SKU"), max_length=32)
-    quantity = forms.IntegerField(label=_("Units received"), min_value=1, max_value=MAX_RECEIPT)
+    """The head of a delivery; its lines are DeliveryLineFormSet."""
+
     reference = forms.CharField(
         label=_("Delivery note"),
         max_length=64,
@@ -119,8 +119,64 @@ class StockReceiveForm(StoreChoiceMixin):
     )
 
 
+class DeliveryLineForm(forms.Form):
+    code = forms.CharField(
+        label=_("SKU or GTIN"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    quantity = forms.IntegerField(
+        label=_("Units received"), min_value=1, max_value=MAX_RECEIPT, required=False
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        code, quantity = (cleaned.get("code") or "").strip(), cleaned.get("quantity")
+        if code and quantity is None and "quantity" not in self.errors:
+            self.add_error("quantity", _("How many units arrived?"))
+        if quantity is not None and not code:
+            self.add_error("code", _("Which product? Scan or type its SKU or GTIN."))
+        return cleaned
+
+
+class BaseDeliveryLineFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not self.filled():
+            raise forms.ValidationError(_("Enter at least one line."))
+
+    def codes(self) -> dict[int, str]:
+        """Form index -> the code typed, for every line with a readable code (also in a formset
+        with errors elsewhere)."""
+        return {
+            index: form.cleaned_data["code"].strip()
+            for index, form in enumerate(self.forms)
+            if (getattr(form, "cleaned_data", None) or {}).get("code", "").strip()
+        }
+
+    def filled(self) -> list[tuple[int, str, int]]:
+        """(form index, code, units) of each line that was filled in."""
+        return [
+            (index, form.cleaned_data["code"].strip(), form.cleaned_data["quantity"])
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data.get("code", "").strip()
+        ]
+
+
+DELIVERY_LINES_SHOWN = 8
+DeliveryLineFormSet = forms.formset_factory(
+    DeliveryLineForm,
+    formset=BaseDeliveryLineFormSet,
+    extra=DELIVERY_LINES_SHOWN,
+    max_num=MAX_DELIVERY_LINES,
+    validate_max=True,
+)
+
+
 class StockCountForm(StoreChoiceMixin):
-    sku = forms.CharField(label=_("SKU"), max_length=32)
+    sku = forms.CharField(label=_("SKU or GTIN"), max_length=32)
     counted = forms.IntegerField(
         label=_("Units counted on the shelf"), min_value=0, max_value=MAX_COUNTED
     )

@@ -1,4 +1,4 @@
-"""Reads of customers: find one however the hotline knows them."""
+"""Reads of customers: find one however the hotline knows them; their journey across channels."""
 
 import re
 
@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from config.exceptions import NotFound
 from customers.models import Customer
+from customers.timeline import TimelineEntry, timeline_providers
 
 SEARCH_LIMIT = 20
 
@@ -48,3 +49,14 @@ def customer_get(*, customer_id: int) -> Customer:
     if customer is None:
         raise NotFound("No such customer.")
     return customer
+
+
+# Touchpoints at the same moment: what led to an order comes before it, the call before the case.
+_TIE_BREAK = {"newsletter_click": 0, "hotline_call": 0, "exchange_opened": 1}
+
+
+def customer_timeline(*, customer: Customer) -> list[TimelineEntry]:
+    """Every touchpoint of the customer across channels, oldest first, from every registered
+    provider (orders, returns, messages, the newsletter); a bounded number of queries."""
+    entries = [entry for provider in timeline_providers() for entry in provider(customer)]
+    return sorted(entries, key=lambda entry: (entry.at, _TIE_BREAK.get(entry.kind, 2)))

@@ -66,6 +66,40 @@ def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:
         raise UnknownProduct(f"No product with SKU {sku!r} is sold.") from None
 
 
+def _gtin_normalise(code: str) -> str:
+    return "".join(code.split()).replace("-", "")
+
+
+def product_map_by_code(*, codes: Iterable[str]) -> dict[str, Product]:
+    """Products by what a clerk types or scans at goods-in: the SKU in any letter case, or the
+    GTIN (spaces and dashes ignored). Keys are the codes as given, stripped; a code that names
+    nothing is left out. Discontinued products count (their goods still arrive). One query."""
+    wanted = {code.strip() for code in codes if code and code.strip()}
+    if not wanted:
+        return {}
+    condition = Q(pk__in=[])
+    for code in wanted:
+        condition |= Q(sku__iexact=code)
+        gtin = _gtin_normalise(code)
+        if gtin.isdigit():
+            condition |= Q(gtin=gtin)
+    candidates = list(Product.objects.filter(condition).order_by("pk"))
+    found = {}
+    for code in wanted:
+        gtin = _gtin_normalise(code)
+        # The exact SKU first, then the SKU in another letter case, then the GTIN.
+        for matches in (
+            lambda product, code=code: product.sku == code,
+            lambda product, code=code: product.sku.lower() == code.lower(),
+            lambda product, gtin=gtin: bool(gtin) and product.gtin == gtin,
+        ):
+            product = next(filter(matches, candidates), None)
+            if product is not None:
+                found[code] = product
+                break
+    return found
+
+
 def product_list(*, search: str = "") -> QuerySet[Product]:
     """Products on sale: without `search` by SKU; with it the catalogue search's matches, best
     first (inventory.search: names and descriptions in German and English, parts of compounds,

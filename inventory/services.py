@@ -51,6 +51,8 @@ User = AbstractBaseUser | AnonymousUser
 MAX_QUANTITY = 10_000
 # A counted stock level may be large (screws by the piece) but not absurd.
 MAX_COUNTED = 1_000_000
+# Lines in one delivery note entered at once.
+MAX_DELIVERY_LINES = 100
 REFERENCE_MAX_LENGTH = 64
 REASON_MAX_LENGTH = 200
 
@@ -431,6 +433,14 @@ def stock_consume(*, reference: str, actor: User | None = None) -> int:
 # --- receipts, counts, returns ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DeliveryLine:
+    """One line of a delivery: units of a product that arrived."""
+
+    product_id: int
+    quantity: int
+
+
 def stock_receive(
     *,
     store_id: int,
@@ -441,26 +451,65 @@ def stock_receive(
     reference: str = "",
 ) -> StockLevel:
     """Goods arrive: on_hand += quantity; locks the stock row (creating it); queues nothing."""
-    _quantity_check(quantity)
+    return stock_receive_delivery(
+        store_id=store_id,
+        lines=[DeliveryLine(product_id, quantity)],
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )[product_id]
+
+
+def stock_receive_delivery(
+    *,
+    store_id: int,
+    lines: Sequence[DeliveryLine],
+    actor: User | None = None,
+    reason: str = "",
+    reference: str = "",
+) -> dict[int, StockLevel]:
+    """A delivery with several lines arrives: on_hand += each line's units, all lines or none
+    (every line is checked before anything is written; lines of one product add up); locks the
+    stock rows in id order (creating the missing ones); queues nothing. Product id -> level."""
+    if not lines:
+        raise InvalidQuantity("Give at least one line.", fields={"lines": ["Give a line."]})
+    if len(lines) > MAX_DELIVERY_LINES:
+        raise InvalidQuantity(
+            f"At most {MAX_DELIVERY_LINES} lines.", fields={"lines": ["Too many lines."]}
+        )
+    totals: dict[int, int] = defaultdict(int)
+    for index, line in enumerate(lines):
+        field = "quantity" if len(lines) == 1 else f"lines[{index}].quantity"
+        _quantity_check(line.quantity, field=field)
+        totals[line.product_id] += line.quantity
+    for product_id, total in totals.items():
+        _quantity_check(total, field=f"product {product_id}")
     reason = _reason_check(reason, required=False)
     _reference_check(reference, blank=True)
+    actor_id = _actor_id(actor)
     with transaction.atomic():
         _store_check(store_id)
-        _products_check([product_id], active_only=False)
-        level = _stock_levels_lock(store_id=store_id, product_ids=[product_id])[product_id]
-        StockLevel.objects.filter(pk=level.pk).update(
-            on_hand=F("on_hand") + quantity, updated_at=Now()
+        _products_check(totals, active_only=False)
+        levels = _stock_levels_lock(store_id=store_id, product_ids=totals)
+        for level in sorted(levels.values(), key=lambda level: level.pk):
+            StockLevel.objects.filter(pk=level.pk).update(
+                on_hand=F("on_hand") + totals[level.product_id], updated_at=Now()
+            )
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    stock_level=levels[product_id],
+                    kind=Kind.RECEIPT,
+                    on_hand_delta=quantity,
+                    reference=reference,
+                    reason=reason,
+                    actor_id=actor_id,
+                )
+                for product_id, quantity in totals.items()
+            ]
         )
-        StockMovement.objects.create(
-            stock_level=level,
-            kind=Kind.RECEIPT,
-            on_hand_delta=quantity,
-            reference=reference,
-            reason=reason,
-            actor_id=_actor_id(actor),
-        )
-        level.refresh_from_db()
-    return level
+        received = StockLevel.objects.in_bulk([level.pk for level in levels.values()])
+    return {level.product_id: level for level in received.values()}
 
 
 def stock_count_correct(

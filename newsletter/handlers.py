@@ -5,11 +5,13 @@ import datetime
 
 from django.db.models import Count
 
+from customers.timeline import timeline_provider_register
 from messaging.rendering import message_context_register
 from messaging.services import promotion_counter_register
 from newsletter.messages import newsletter_message_context
 from newsletter.models import CampaignMessage
 from newsletter.services import campaign_message_deliver
+from newsletter.timeline import newsletter_timeline
 from outbox.services import outbox_register
 
 
@@ -33,3 +35,4 @@ outbox_register(
     failed=CampaignMessage.Status.FAILED,
     deliver=campaign_message_deliver,
 )
+timeline_provider_register(newsletter_timeline)

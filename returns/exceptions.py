@@ -39,6 +39,12 @@ class InvalidReturnTransition(ReturnError):
     default_detail = "The return case is not in a state that allows this."
 
 
+class ReceiveNotPermitted(ReturnError):
+    code = "permission_denied"
+    status = status.HTTP_403_FORBIDDEN
+    default_detail = "Only staff of the receiving store may receive this return."
+
+
 class ReceiveExceedsExpected(ReturnError):
     code = "receive_exceeds_expected"
     status = status.HTTP_422_UNPROCESSABLE_ENTITY

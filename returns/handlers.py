@@ -1,10 +1,12 @@
 """Registers the courier-call outbox: booking a pickup retries with the courier's own settings
 and, at the bound, fails the booking and flags the case for the hotline."""
 
+from customers.timeline import timeline_provider_register
 from outbox.models import OutboxStatus
 from outbox.services import RetryPolicy, outbox_register
 from returns.models import CourierCall
 from returns.services import courier_call_deliver, courier_call_give_up
+from returns.timeline import return_case_timeline
 
 outbox_register(
     model=CourierCall,
@@ -19,3 +21,4 @@ outbox_register(
     ),
     on_give_up=courier_call_give_up,
 )
+timeline_provider_register(return_case_timeline)

@@ -46,11 +46,13 @@ from returns.exceptions import (
     InvalidReturnTransition,
     OrderNotCollected,
     ReceiveExceedsExpected,
+    ReceiveNotPermitted,
     ReturnCaseNotFound,
     ReturnExceedsCollected,
 )
 from returns.models import CourierBooking, CourierCall, CourierEvent, ReturnCase, ReturnLine
 from stores.models import Store
+from stores.roles import user_works_at
 
 logger = logging.getLogger(__name__)
 
@@ -383,8 +385,11 @@ def return_hand_in(
     now: datetime.datetime | None = None,
 ) -> ReturnCase:
     """An item handed in at a store counter: opens a refund case straight to received (stock
-    by condition, refund queued) and closes it. Locks the order, then the case."""
+    by condition, refund queued) and closes it. Only staff of that store (or an administrator).
+    Locks the order, then the case."""
     now = now or timezone.now()
+    if not user_works_at(by, store.pk):
+        raise ReceiveNotPermitted()
     _reason_check(reason)
     order = _order_lock_collected(order_number)
     chosen = _lines_returnable(
@@ -692,9 +697,12 @@ def return_receive(
 ) -> ReturnCase:
     """Records what came back and in what condition: resellable goes on hand at the receiving
     store, defective is written off through the ledger; the case becomes received and closes
-    when nothing is outstanding. Locks the case."""
+    when nothing is outstanding. Only staff of the case's receiving store (or an administrator)
+    may receive it, and only into that store. Locks the case."""
     now = now or timezone.now()
     case = _case_lock(number)
+    if store.pk != case.receiving_store_id or not user_works_at(by, case.receiving_store_id):
+        raise ReceiveNotPermitted()
     if case.state in (ReturnCase.State.CLOSED, ReturnCase.State.CANCELLED):
         raise InvalidReturnTransition(f"Return {case.number} is {case.state}.")
     if not lines:

@@ -83,6 +83,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE_URL, e.g. redis://host:6379/1: API rate limits count here, so several web processes
 # need one shared cache; the default is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# On Redis the cache fails open (config/cache.py): a Redis outage makes throttles and other
+# cached shortcuts miss for a while and is logged and counted, never a 500. The timeouts keep a
+# hanging Redis from holding a request for long.
+CACHE_SOCKET_TIMEOUT_SECONDS = env.float("CACHE_SOCKET_TIMEOUT_SECONDS", default=0.5)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", CACHE_SOCKET_TIMEOUT_SECONDS)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", CACHE_SOCKET_TIMEOUT_SECONDS)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

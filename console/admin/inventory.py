@@ -8,13 +8,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
 from console.access import console_role
 from console.errors import domain_error_message
 from console.forms import (
+    DeliveryLineFormSet,
     StockCountForm,
     StockReceiveForm,
     TransferReceiveForm,
@@ -25,8 +26,8 @@ from console.labels import TRANSFER_ACTIONS, TRANSFER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
 from console.stores import stores_workable
 from inventory.models import Product, StockLevel, StockMovement, Transfer, TransferLine
-from inventory.selectors import product_get_by_sku, product_list
-from inventory.services import stock_count_correct, stock_receive
+from inventory.selectors import product_list, product_map_by_code
+from inventory.services import DeliveryLine, stock_count_correct, stock_receive_delivery
 from orders.selectors import (
     ORDER_REFERENCE_PREFIX,
     transfer_available_actions,
@@ -132,32 +133,102 @@ class StockLevelAdmin(ConsoleModelAdmin):
         }
         return super().changelist_view(request, extra_context=context)
 
-    def _stock_form(self, request: HttpRequest, form_class, *, title: str, kind: str):
+    def _forbidden(self, request: HttpRequest, title: str) -> HttpResponse | None:
+        if stores_workable(console_role(request)).exists():
+            return None
+        return TemplateResponse(
+            request,
+            "console/stock_form.html",
+            {**self.admin_site.each_context(request), "title": title, "forbidden": True},
+            status=403,
+        )
+
+    def _ledger(self, **query) -> HttpResponseRedirect:
+        return HttpResponseRedirect(
+            reverse("admin:inventory_stockmovement_changelist") + "?" + urlencode(query)
+        )
+
+    def receive_view(self, request: HttpRequest) -> HttpResponse:
+        """A delivery note with several lines, each a SKU (any case) or a scanned GTIN; every
+        line is checked before one transaction books them all."""
+        title = gettext("Receive a delivery")
+        forbidden = self._forbidden(request, title)
+        if forbidden:
+            return forbidden
         stores = stores_workable(console_role(request))
-        if not stores.exists():
-            return TemplateResponse(
-                request,
-                "console/stock_form.html",
-                {**self.admin_site.each_context(request), "title": title, "forbidden": True},
-                status=403,
-            )
-        initial = {"sku": request.GET.get("sku", "")}
-        form = form_class(request.POST or None, stores=stores, initial=initial)
+        posted = request.POST if request.method == "POST" else None
+        form = StockReceiveForm(posted, stores=stores)
+        lines = DeliveryLineFormSet(posted, prefix="lines")
+        status = 200
+        if posted is not None:
+            form_valid, lines_valid = form.is_valid(), lines.is_valid()
+            # Every line's code is looked up, also when another line has an error: the clerk
+            # sees everything that is wrong at once.
+            codes = lines.codes()
+            products = product_map_by_code(codes=codes.values())
+            for index, code in codes.items():
+                if code not in products:
+                    lines.forms[index].add_error(
+                        "code", gettext("No product with this SKU or GTIN.")
+                    )
+            filled = lines.filled() if lines_valid and lines.is_valid() else []
+            if form_valid and filled:
+                try:
+                    stock_receive_delivery(
+                        store_id=form.cleaned_data["store"].pk,
+                        lines=[
+                            DeliveryLine(products[code].pk, units) for _i, code, units in filled
+                        ],
+                        actor=request.user,
+                        reference=form.cleaned_data["reference"],
+                    )
+                except DomainError as error:
+                    form.add_error(None, domain_error_message(error))
+                    status = error.status
+                else:
+                    units = sum(units for _i, _code, units in filled)
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Delivery booked: %(units)s units in %(lines)s line.",
+                            "Delivery booked: %(units)s units in %(lines)s lines.",
+                            len(filled),
+                        )
+                        % {"units": units, "lines": len(filled)},
+                    )
+                    reference = form.cleaned_data["reference"]
+                    return self._ledger(q=reference) if reference else self._ledger()
+            else:
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "lines": lines,
+            "opts": self.opts,
+            "kind": "receive",
+        }
+        return TemplateResponse(request, "console/stock_delivery.html", context, status=status)
+
+    def count_view(self, request: HttpRequest) -> HttpResponse:
+        title = gettext("Correct a count")
+        forbidden = self._forbidden(request, title)
+        if forbidden:
+            return forbidden
+        stores = stores_workable(console_role(request))
+        form = StockCountForm(
+            request.POST or None, stores=stores, initial={"sku": request.GET.get("sku", "")}
+        )
         status = 200
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                product = product_get_by_sku(sku=data["sku"].strip(), include_inactive=True)
-                if kind == "receive":
-                    level = stock_receive(
-                        store_id=data["store"].pk,
-                        product_id=product.pk,
-                        quantity=data["quantity"],
-                        actor=request.user,
-                        reference=data["reference"],
-                    )
-                    done = gettext("Received %(units)s × %(sku)s; now %(on_hand)s on hand.")
-                else:
+            code = data["sku"].strip()
+            product = product_map_by_code(codes=[code]).get(code)
+            if product is None:
+                form.add_error("sku", gettext("No product with this SKU or GTIN."))
+                status = 400
+            else:
+                try:
                     level = stock_count_correct(
                         store_id=data["store"].pk,
                         product_id=product.pk,
@@ -165,43 +236,24 @@ class StockLevelAdmin(ConsoleModelAdmin):
                         actor=request.user,
                         reason=data["reason"],
                     )
-                    done = gettext("Count of %(sku)s recorded; now %(on_hand)s on hand.")
-            except DomainError as error:
-                form.add_error(None, domain_error_message(error))
-                status = error.status
-            else:
-                messages.success(
-                    request,
-                    done
-                    % {
-                        "units": data.get("quantity"),
-                        "sku": product.sku,
-                        "on_hand": level.on_hand,
-                    },
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:inventory_stockmovement_changelist")
-                    + "?"
-                    + urlencode({"stock_level__id__exact": level.pk})
-                )
+                except DomainError as error:
+                    form.add_error(None, domain_error_message(error))
+                    status = error.status
+                else:
+                    messages.success(
+                        request,
+                        gettext("Count of %(sku)s recorded; now %(on_hand)s on hand.")
+                        % {"sku": product.sku, "on_hand": level.on_hand},
+                    )
+                    return self._ledger(stock_level__id__exact=level.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": title,
             "form": form,
             "opts": self.opts,
-            "kind": kind,
+            "kind": "count",
         }
         return TemplateResponse(request, "console/stock_form.html", context, status=status)
-
-    def receive_view(self, request: HttpRequest) -> HttpResponse:
-        return self._stock_form(
-            request, StockReceiveForm, title=gettext("Receive a delivery"), kind="receive"
-        )
-
-    def count_view(self, request: HttpRequest) -> HttpResponse:
-        return self._stock_form(
-            request, StockCountForm, title=gettext("Correct a count"), kind="count"
-        )
 
 
 @admin.register(StockMovement)

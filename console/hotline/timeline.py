@@ -1,4 +1,4 @@
-"""The customer's journey as the agent reads it: each touchpoint of returns.selectors'
+"""The customer's journey as the agent reads it: each touchpoint of customers.selectors'
 customer_timeline with a translated title built from the orders and cases the page shows."""
 
 import datetime
@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customers.timeline import TimelineEntry
 from orders.models import Order
 from returns.models import ReturnCase
-from returns.selectors import TimelineEntry
 
 CHANNELS = {
     "web": gettext_lazy("Web shop"),
@@ -18,6 +18,28 @@ CHANNELS = {
     "hotline": gettext_lazy("Hotline"),
     "store": gettext_lazy("Store"),
     "courier": gettext_lazy("Courier"),
+    "newsletter": gettext_lazy("Newsletter"),
+    "email": gettext_lazy("E-mail"),
+    "sms": gettext_lazy("SMS"),
+}
+
+# Messages sent, by template; any other is "Message sent".
+MESSAGES = {
+    "confirmation": gettext_lazy("Order confirmation sent"),
+    "ready": gettext_lazy("“Ready for pickup” sent"),
+    "reminder": gettext_lazy("Pickup reminder sent"),
+    "expired": gettext_lazy("“Not collected” notice sent"),
+    "cancelled": gettext_lazy("Cancellation sent"),
+    "collected": gettext_lazy("Collection receipt sent"),
+    "accessories": gettext_lazy("Accessory suggestions sent"),
+    "exchange_opened": gettext_lazy("Exchange confirmation sent"),
+    "courier_booked": gettext_lazy("Courier confirmation sent"),
+    "newsletter_confirm": gettext_lazy("Newsletter confirmation link sent"),
+}
+CONSENT_STEPS = {
+    "newsletter_requested": gettext_lazy("Asked for the newsletter"),
+    "newsletter_confirmed": gettext_lazy("Confirmed the newsletter subscription"),
+    "newsletter_unsubscribed": gettext_lazy("Unsubscribed from the newsletter"),
 }
 
 REASONS = {
@@ -30,6 +52,10 @@ REASONS = {
 # Order events; "%(noun)s" is "Order" or "Replacement".
 _ORDER_TITLES = {
     "placed": gettext_lazy("%(noun)s %(number)s placed (%(channel)s) for pickup at %(store)s"),
+    "placed_from_campaign": gettext_lazy(
+        "%(noun)s %(number)s placed (%(channel)s) for pickup at %(store)s, "
+        "from the campaign “%(campaign)s”"
+    ),
     "sourcing": gettext_lazy("%(noun)s %(number)s: stock comes from another store"),
     "reserved": gettext_lazy("%(noun)s %(number)s reserved at %(store)s"),
     "picking": gettext_lazy("%(noun)s %(number)s: picking started at %(store)s"),
@@ -57,7 +83,10 @@ def _order_title(entry: TimelineEntry, order: Order | None) -> str | None:
     prefix, _separator, event = entry.kind.partition("_")
     if order is None or prefix not in ("order", "replacement") or event not in _ORDER_TITLES:
         return None
+    if event == "placed" and order.campaign:
+        event = "placed_from_campaign"
     return _ORDER_TITLES[event] % {
+        "campaign": order.campaign,
         "noun": _("Replacement") if prefix == "replacement" else _("Order"),
         "number": order.number,
         "channel": CHANNELS.get(order.channel, order.channel),
@@ -105,6 +134,15 @@ def _case_title(entry: TimelineEntry, case: ReturnCase | None) -> str | None:
     return None
 
 
+def _newsletter_title(entry: TimelineEntry) -> str:
+    name = entry.detail
+    if entry.kind == "newsletter_click":
+        return _("Clicked the newsletter “%(campaign)s”") % {"campaign": name}
+    if entry.kind == "newsletter_sent":
+        return _("Newsletter “%(campaign)s” sent") % {"campaign": name}
+    return entry.title
+
+
 def timeline_rows(
     *,
     entries: Iterable[TimelineEntry],
@@ -117,8 +155,12 @@ def timeline_rows(
     for entry in entries:
         order = orders.get(entry.order_number)
         case = cases.get(entry.case_number)
-        if entry.kind == "campaign_click" and order is not None:
-            title = _("Came from the campaign “%(campaign)s”") % {"campaign": order.campaign}
+        if entry.kind.startswith("message_"):
+            title = str(MESSAGES.get(entry.kind[len("message_") :], _("Message sent")))
+        elif entry.kind in CONSENT_STEPS:
+            title = str(CONSENT_STEPS[entry.kind])
+        elif entry.kind.startswith("newsletter_"):
+            title = _newsletter_title(entry)
         elif entry.case_number:
             title = _case_title(entry, case)
         else:

@@ -28,15 +28,11 @@ from console.hotline.selectors import (
 )
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
 from console.labels import ORDER_ATTENTION
-from customers.selectors import SEARCH_LIMIT, customer_get, customer_search
+from customers.selectors import SEARCH_LIMIT, customer_get, customer_search, customer_timeline
 from newsletter.selectors import customer_consents
 from orders.models import Order
 from orders.selectors import order_list_needing_attention
-from returns.selectors import (
-    customer_timeline,
-    return_case_get_for_user,
-    return_case_list_needing_attention,
-)
+from returns.selectors import return_case_get_for_user, return_case_list_needing_attention
 from returns.services import exchange_open
 from stores.roles import user_is_agent
 

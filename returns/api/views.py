@@ -13,7 +13,7 @@ from api import schema
 from api.idempotency import idempotent
 from api.views import ApiView
 from config.exceptions import DomainError, NotFound
-from customers.selectors import customer_get, customer_search
+from customers.selectors import customer_get, customer_search, customer_timeline
 from returns import selectors, services
 from returns.api.serializers import (
     CustomerSearchQuerySerializer,
@@ -98,8 +98,12 @@ class ReturnCaseReceiveView(ApiView):
     @extend_schema(
         operation_id="returns_receive",
         request=ReceiveInputSerializer,
-        responses={200: ReturnCaseSerializer, **schema.errors(400, 401, 404, 409, 415, 422)},
-        summary="Receive returned items: resellable back on hand, defective written off",
+        responses={
+            200: ReturnCaseSerializer,
+            **schema.errors(400, 401, 403, 404, 409, 415, 422),
+        },
+        summary="Staff of the receiving store: receive returned items (resellable back on hand, "
+        "defective written off)",
     )
     def post(self, request: Request, number: str) -> Response:
         case = selectors.return_case_get_for_user(number=number, user=request.user)
@@ -140,7 +144,7 @@ class CustomerTimelineView(ApiView):
     )
     def get(self, request: Request, customer_id: int) -> Response:
         customer = customer_get(customer_id=customer_id)
-        entries = selectors.customer_timeline(customer=customer)
+        entries = customer_timeline(customer=customer)
         return Response(CustomerTimelineSerializer({"customer": customer, "entries": entries}).data)
 
 

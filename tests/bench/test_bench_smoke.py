@@ -63,6 +63,35 @@ def test_bench_reserve_compares_with_raw_sql_and_finds_no_oversell():
     assert not _database_exists(scratch)
 
 
+def test_bench_pool_counts_the_connections_each_way_of_connecting_holds():
+    result, scratch = _bench(
+        "pool",
+        *("--processes", "1", "--requests", "8", "--clients", "2"),
+        *("--stores", "3", "--products", "5"),
+    )
+
+    cases = {case["case"]: case for case in result["cases"]}
+    assert len(cases) == 6
+    assert cases["new connection per request"]["connections_when_idle"] == 0
+    assert cases["kept connection"]["connections_when_idle"] == 1
+    assert cases["pool max 1"]["peak_connections"] == 1
+    assert cases["threads: pool max 2"]["peak_connections"] <= 2
+    assert all(case["requests"] == 8 and case["p95_ms"] > 0 for case in cases.values())
+    assert not _database_exists(scratch)
+
+
+def test_bench_beats_sends_each_periodic_job_once_per_period_from_one_beat():
+    result, scratch = _bench("beats", "--seconds", "8")
+
+    assert len(result["leaders"]) == 1
+    assert result["every_job_once_per_period"] is True
+    for job in result["jobs"]:
+        assert [beat for beat, sent in job["by_beat"].items() if sent] in ([], result["leaders"])
+    relay = next(job for job in result["jobs"] if job["job"] == "outbox-relay")
+    assert relay["sent"] >= 7
+    assert not _database_exists(scratch)
+
+
 def test_bench_refuses_to_run_without_postgresql():
     finished = subprocess.run(
         [sys.executable, "-m", "bench", "availability"],

@@ -5,8 +5,23 @@ from inventory.models import StockLevel, StockMovement
 from inventory.services import stock_receive
 from orders.models import Order
 from tests.console import scenario
+from tests.inventory.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _delivery(store, *lines: tuple[str, str], reference: str = "") -> dict:
+    """The goods-in form's data: the store, the delivery note and (code, units) lines."""
+    data = {
+        "store": store.pk,
+        "reference": reference,
+        "lines-TOTAL_FORMS": str(max(len(lines), 8)),
+        "lines-INITIAL_FORMS": "0",
+    }
+    for index, (code, units) in enumerate(lines):
+        data[f"lines-{index}-code"] = code
+        data[f"lines-{index}-quantity"] = units
+    return data
 
 
 def test_a_clerk_receives_a_delivery_through_the_form_and_sees_it_in_the_ledger(
@@ -14,7 +29,7 @@ def test_a_clerk_receives_a_delivery_through_the_form_and_sees_it_in_the_ledger(
 ):
     response = clerk_client.post(
         reverse("admin:inventory_stocklevel_receive"),
-        {"store": store.pk, "sku": "DRILL-18V", "quantity": "12", "reference": "LS-4711"},
+        _delivery(store, ("DRILL-18V", "12"), reference="LS-4711"),
         follow=True,
     )
 
@@ -23,7 +38,66 @@ def test_a_clerk_receives_a_delivery_through_the_form_and_sees_it_in_the_ledger(
     movement = StockMovement.objects.get(kind="receipt")
     assert (movement.on_hand_delta, movement.reference, movement.actor) == (12, "LS-4711", clerk)
     assert [row.pk for row in response.context["cl"].result_list] == [movement.pk]
-    assert "Received 12 × DRILL-18V; now 17 on hand." in response.content.decode()
+    assert "Delivery booked: 12 units in 1 line." in response.content.decode()
+
+
+def test_several_lines_by_sku_in_any_case_or_gtin_are_booked_together(
+    clerk_client, clerk, store, drill_stock
+):
+    bits = ProductFactory(sku="BITS-32", name="Bit-Set", gtin="4006381333931")
+    battery = ProductFactory(sku="AKKU-4AH", name="Akku 4Ah", gtin="4012345678901")
+
+    response = clerk_client.post(
+        reverse("admin:inventory_stocklevel_receive"),
+        _delivery(
+            store,
+            ("drill-18v", "2"),
+            ("4006381333931", "10"),
+            (" akku-4ah ", "3"),
+            ("400-638 1333931", "5"),
+            reference="LS-4712",
+        ),
+    )
+
+    assert response.status_code == 302
+    on_hand = dict(StockLevel.objects.filter(store=store).values_list("product__sku", "on_hand"))
+    assert on_hand == {"DRILL-18V": 7, "BITS-32": 15, "AKKU-4AH": 3}
+    assert StockMovement.objects.filter(kind="receipt", reference="LS-4712").count() == 3
+    assert {bits.pk, battery.pk} <= set(
+        StockMovement.objects.values_list("stock_level__product_id", flat=True)
+    )
+
+
+def test_one_bad_line_books_nothing_and_every_error_is_shown_at_once(
+    clerk_client, store, drill_stock
+):
+    response = clerk_client.post(
+        reverse("admin:inventory_stocklevel_receive"),
+        _delivery(store, ("DRILL-18V", "2"), ("NOPE-1", "1"), ("DRILL-18V", "0"), ("", "4")),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "No product with this SKU or GTIN." in page
+    assert "greater than or equal to 1" in page
+    assert "Which product? Scan or type its SKU or GTIN." in page
+    assert StockMovement.objects.filter(kind="receipt").count() == 0
+    drill_stock.refresh_from_db()
+    assert drill_stock.on_hand == 5
+
+
+def test_an_empty_delivery_is_refused(clerk_client, store, drill_stock):
+    response = clerk_client.post(reverse("admin:inventory_stocklevel_receive"), _delivery(store))
+
+    assert "Enter at least one line." in response.content.decode()
+    assert StockMovement.objects.filter(kind="receipt").count() == 0
+
+
+def test_the_delivery_form_offers_eight_lines_and_starts_in_the_first(clerk_client):
+    page = clerk_client.get(reverse("admin:inventory_stocklevel_receive")).content.decode()
+
+    assert page.count('class="cc-delivery-line') == 8
+    assert 'name="lines-0-code"' in page.split("autofocus")[0].rsplit("<input", 1)[1]
 
 
 def test_a_clerk_corrects_a_count_with_a_reason(clerk_client, clerk, store, drill_stock):
@@ -46,7 +120,7 @@ def test_a_clerk_corrects_a_count_with_a_reason(clerk_client, clerk, store, dril
     ("data", "error"),
     [
         ({"sku": "DRILL-18V", "counted": "3", "reason": ""}, "This field is required."),
-        ({"sku": "NOPE-1", "counted": "3", "reason": "Inventur"}, "No product with this SKU."),
+        ({"sku": "NOPE-1", "counted": "3", "reason": "Inventur"}, "No product with this SKU or"),
         ({"sku": "DRILL-18V", "counted": "-1", "reason": "Inventur"}, "greater than or equal to 0"),
         (
             {"sku": "DRILL-18V", "counted": "0", "reason": "Inventur"},
@@ -71,14 +145,13 @@ def test_a_bad_count_is_refused_with_a_message_and_nothing_is_written(
 
 @pytest.mark.parametrize(
     ("quantity", "error"),
-    [("0", "greater than or equal to 1"), ("abc", "Enter a whole number."), ("", "required")],
+    [("0", "greater than or equal to 1"), ("abc", "Enter a whole number."), ("", "How many")],
 )
 def test_a_bad_receipt_is_refused_and_nothing_is_written(
     clerk_client, store, drill_stock, quantity, error
 ):
     response = clerk_client.post(
-        reverse("admin:inventory_stocklevel_receive"),
-        {"store": store.pk, "sku": "DRILL-18V", "quantity": quantity},
+        reverse("admin:inventory_stocklevel_receive"), _delivery(store, ("DRILL-18V", quantity))
     )
 
     assert error in response.content.decode()
@@ -90,7 +163,7 @@ def test_a_clerk_cannot_receive_stock_for_another_store(clerk_client, other_stor
 
     response = clerk_client.post(
         reverse("admin:inventory_stocklevel_receive"),
-        {"store": other_store.pk, "sku": "DRILL-18V", "quantity": "5"},
+        _delivery(other_store, ("DRILL-18V", "5")),
     )
 
     assert "Select a valid choice." in response.content.decode()
@@ -102,8 +175,7 @@ def test_an_agent_may_not_change_stock(client, agent, store, drill_stock):
     client.force_login(agent)
 
     response = client.post(
-        reverse("admin:inventory_stocklevel_receive"),
-        {"store": store.pk, "sku": "DRILL-18V", "quantity": "5"},
+        reverse("admin:inventory_stocklevel_receive"), _delivery(store, ("DRILL-18V", "5"))
     )
 
     assert response.status_code == 403

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from config.celery import app
 from customers.models import Customer
+from customers.selectors import customer_timeline
 from newsletter.models import Campaign, CampaignClick, CampaignMessage
 from newsletter.services import campaign_schedule
 from orders.models import Order
@@ -109,6 +110,8 @@ def test_the_newsletter_story_from_subscription_to_unsubscribe(
     order = Order.objects.get(number=placed.json()["number"])
     assert order.campaign == "werkzeugwochen"
     assert click.at < order.placed_at
+    kinds = [entry.kind for entry in customer_timeline(customer=order.customer)]
+    assert kinds.index("newsletter_click") < kinds.index("order_placed")
 
     unsubscribed = Client(enforce_csrf_checks=True).post(
         path_of(unsubscribe_url), {"List-Unsubscribe": "One-Click"}

@@ -1,15 +1,20 @@
 """The customer page: contact, orders, cases and the journey across channels, newest first,
 in a bounded number of queries."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.services import stock_receive
+from messaging.models import Notification
+from newsletter.models import CampaignClick
 from newsletter.services import SubscribeInput, subscription_request
 from returns.services import courier_booking_book, courier_booking_fail
 from tests.hotline.scenario import exchange_of, order_collect
+from tests.newsletter.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,14 +71,16 @@ def test_the_journey_runs_newest_first_across_web_hotline_and_courier(
         ("replacement_placed", "hotline"),
         ("exchange_opened", "hotline"),
         ("hotline_call", "hotline"),
-        ("order_collected", "web"),
-        ("order_ready", "web"),
-        ("order_picking", "web"),
+        ("order_collected", "store"),
+        ("order_ready", "store"),
+        ("order_picking", "store"),
         ("order_reserved", "web"),
         ("order_placed", "web"),
-        ("campaign_click", "web"),
     ]
-    assert timeline[-1].title == "Came from the campaign “newsletter-2026-11”"
+    assert timeline[-1].title == (
+        f"Order {collected_order.number} placed (Web shop) for pickup at Passau Mitte (PAS-01), "
+        "from the campaign “newsletter-2026-11”"
+    )
     assert timeline[5].title == (
         f"Order {collected_order.number} collected at Passau Mitte (PAS-01)"
     )
@@ -85,8 +92,8 @@ def test_the_journey_can_be_read_oldest_first(agent_client, collected_order):
     response = _page(agent_client, collected_order.customer_id, timeline="oldest")
 
     assert [row.kind for row in response.context["timeline"]][:2] == [
-        "campaign_click",
         "order_placed",
+        "order_reserved",
     ]
     assert "Oldest first" in response.content.decode()
 
@@ -174,3 +181,48 @@ def test_the_customer_page_shows_consents_and_their_history(agent_client, collec
     assert 'data-action="requested"' in consents
     assert "198.51.100.7" in consents
     assert "2026-12" in consents
+
+
+def test_the_newsletter_click_stands_before_the_order_it_led_to(agent_client, collected_order):
+    campaign = CampaignFactory(name="Werkzeugwochen")
+    CampaignClick.objects.create(
+        campaign=campaign,
+        customer=collected_order.customer,
+        product=collected_order.lines.first().product,
+        at=collected_order.placed_at - datetime.timedelta(minutes=3),
+    )
+
+    response = _page(agent_client, collected_order.customer_id, timeline="oldest")
+
+    first, second = response.context["timeline"][:2]
+    assert (first.kind, first.channel, first.channel_label) == (
+        "newsletter_click",
+        "newsletter",
+        "Newsletter",
+    )
+    assert first.title == "Clicked the newsletter “Werkzeugwochen”"
+    assert second.kind == "order_placed"
+
+
+def test_picking_and_hand_over_show_the_store_not_the_web_shop(agent_client, collected_order):
+    response = _page(agent_client, collected_order.customer_id)
+
+    channels = {row.kind: row.channel_label for row in response.context["timeline"]}
+    assert channels["order_placed"] == "Web shop"
+    assert channels["order_picking"] == "Store"
+    assert channels["order_ready"] == "Store"
+    assert channels["order_collected"] == "Store"
+
+
+def test_messages_sent_appear_on_their_channel(agent_client, collected_order):
+    notification = Notification.objects.filter(order=collected_order).first()
+    Notification.objects.filter(pk=notification.pk).update(
+        status="sent", sent_at=collected_order.placed_at + datetime.timedelta(seconds=5)
+    )
+
+    response = _page(agent_client, collected_order.customer_id)
+
+    rows = [row for row in response.context["timeline"] if row.kind.startswith("message_")]
+    assert [(row.kind, row.channel_label) for row in rows] == [
+        (f"message_{notification.template}", "E-mail")
+    ]

@@ -4,12 +4,17 @@ from decimal import Decimal
 
 import pytest
 
-from inventory.models import StockLevel
+from inventory.models import StockLevel, StockMovement
 from orders import selectors as order_selectors
 from orders import services as order_services
 from payments.models import SideEffect
 from payments.services import side_effect_perform
-from returns.exceptions import InvalidReturnInput, OrderNotCollected, ReturnExceedsCollected
+from returns.exceptions import (
+    InvalidReturnInput,
+    OrderNotCollected,
+    ReceiveNotPermitted,
+    ReturnExceedsCollected,
+)
 from returns.models import ReturnCase
 from returns.services import (
     ReceivedLineInput,
@@ -146,3 +151,33 @@ def test_refund_returns_refuse_what_exchanges_refuse(collected_order, passau, dr
         )
 
     assert ReturnCase.objects.count() == 0
+
+
+def test_the_receive_service_itself_refuses_anyone_not_working_at_the_receiving_store(
+    collected_order, agent, munich_clerk, passau, munich, drill
+):
+    case = return_open(
+        order_number=collected_order.number,
+        lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
+        reason="not_wanted",
+        opened_by="agent",
+        by=agent,
+    )
+    movements = StockMovement.objects.count()
+    line = ReceivedLineInput(sku="DRILL-18V", quantity=1, condition="resellable")
+
+    for by, store in ((agent, passau), (munich_clerk, passau), (munich_clerk, munich)):
+        with pytest.raises(ReceiveNotPermitted):
+            return_receive(number=case.number, lines=[line], store=store, by=by)
+    with pytest.raises(ReceiveNotPermitted):
+        return_hand_in(
+            order_number=collected_order.number,
+            lines=[line],
+            reason="not_wanted",
+            store=passau,
+            by=munich_clerk,
+        )
+
+    assert StockMovement.objects.count() == movements
+    assert ReturnCase.objects.get(number=case.number).state == "opened"
+    assert ReturnCase.objects.count() == 1

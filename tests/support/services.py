@@ -49,16 +49,33 @@ def test_database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
+def process_stop(process: subprocess.Popen | None, *, timeout: float = 15) -> None:
+    """SIGTERM, and SIGKILL when it has not exited within `timeout` seconds."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class WorkerProcess:
     """A `celery worker` child process on the test database and the test broker."""
 
     running: set["WorkerProcess"] = set()
 
     def __init__(
-        self, *, extra_env: dict[str, str] | None = None, queues: str | None = None
+        self,
+        *,
+        extra_env: dict[str, str] | None = None,
+        queues: str | None = None,
+        broker_url: str | None = None,
     ) -> None:
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.extra_env = extra_env or {}
+        # A broker of the test's own (a private Redis it stops and starts); None: the test run's.
+        self.broker_url = broker_url
         # Comma-separated queue names, as `-Q` takes them; None consumes every declared queue.
         self.queues = queues
         self.process: subprocess.Popen | None = None
@@ -71,7 +88,7 @@ class WorkerProcess:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": test_database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_BROKER_URL": self.broker_url or settings.CELERY_BROKER_URL,
             **self.extra_env,
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,21 +106,23 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited early; see {self.log_path}")
-            if app.control.ping(destination=[self.name], timeout=0.5):
+            if self._ping(app):
                 WorkerProcess.running.add(self)
                 return self
         self.stop()
         raise RuntimeError(f"worker did not answer a ping within {timeout}s; see {self.log_path}")
 
+    def _ping(self, app) -> bool:
+        if self.broker_url is None:
+            return bool(app.control.ping(destination=[self.name], timeout=0.5))
+        # On a broker of its own the worker cannot be pinged from here (this process's control
+        # publishes through its pooled connection to the test run's broker): its log says it.
+        time.sleep(0.2)
+        return f"{self.name} ready." in self.log_path.read_text(errors="replace")
+
     def stop(self) -> None:
         WorkerProcess.running.discard(self)
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process)
 
     def kill(self) -> None:
         """SIGKILL: the worker dies mid-task without acknowledging anything."""

@@ -1,0 +1,45 @@
+"""The newsletter's touchpoints on the customer's journey (registered in newsletter/handlers.py):
+consent given and withdrawn, each campaign sent to them, each click on a tracked link."""
+
+from customers.models import Customer
+from customers.timeline import TimelineEntry, TouchpointChannel
+from newsletter.models import CampaignClick, CampaignMessage, ConsentEvent
+
+
+def newsletter_timeline(customer: Customer) -> list[TimelineEntry]:
+    """Consent steps, campaign messages sent and clicks; three queries."""
+    entries = [
+        TimelineEntry(
+            at=event.at,
+            kind=f"newsletter_{event.action}",
+            channel=TouchpointChannel.NEWSLETTER,
+            title=f"Newsletter by {event.channel}: {event.action}",
+        )
+        for event in ConsentEvent.objects.filter(customer=customer)
+    ]
+    sent = CampaignMessage.objects.filter(
+        customer=customer, status=CampaignMessage.Status.SENT
+    ).select_related("campaign")
+    entries += [
+        TimelineEntry(
+            at=message.sent_at,
+            kind="newsletter_sent",
+            channel=message.channel,
+            title=f"Newsletter “{message.campaign.name}” sent by {message.channel}",
+            detail=message.campaign.name,
+        )
+        for message in sent
+    ]
+    clicks = CampaignClick.objects.filter(customer=customer).select_related("campaign", "product")
+    entries += [
+        TimelineEntry(
+            at=click.at,
+            kind="newsletter_click",
+            channel=TouchpointChannel.NEWSLETTER,
+            title=f"Clicked the newsletter “{click.campaign.name}”"
+            + (f" ({click.product.name})" if click.product else ""),
+            detail=click.campaign.name,
+        )
+        for click in clicks
+    ]
+    return entries
