@@ -1,21 +1,25 @@
 """Idempotency-Key for POSTs that create: a retry gets the first answer and creates nothing new.
 
-The record is inserted first, inside the same transaction as the work it guards. A concurrent
-request with the same key blocks on the unique index until the first commits, then fails to
-insert and replays the stored answer; when the first rolls back (it raised), nothing was stored
-and the retry does the work itself. Only answers that were committed are ever replayed.
+The work and the record of its answer are one transaction: the record is inserted last, with
+`INSERT … ON CONFLICT DO NOTHING` (one statement, no savepoint, no second write of the answer).
+When a request with the same key committed first (a retry of a request still running, or a
+retry of a finished one), the insert yields, this request's work is rolled back and the stored
+answer replayed; when this work fails while such an answer exists, that answer is replayed too.
+When the first rolls back (it raised), nothing was stored and the retry does the work itself.
+Only answers that were committed are ever replayed.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.exceptions import IdempotencyKeyReused, InvalidIdempotencyKey
 from api.models import IdempotencyRecord
+from config.db import insert_unless_exists
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -39,32 +43,46 @@ def _valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
 
 
+class _AnsweredMeanwhile(Exception):
+    """Another request with this key committed its answer first: roll this work back."""
+
+
 def idempotent(request: Request, *, scope: str, perform: Callable[[], Response]) -> Response:
-    """Run `perform` once per (Idempotency-Key, scope, caller); replay its answer to retries."""
+    """Run `perform` once per (Idempotency-Key, scope, caller); replay its answer to retries.
+
+    `perform` runs in a transaction of its own, with or without a key, so the service it calls
+    may join that transaction without a savepoint of its own (e.g. order_place(savepoint=False)).
+    """
     key = request.headers.get(HEADER)
     if key is None:
-        return perform()
+        with transaction.atomic():
+            return perform()
     if not _valid_key(key):
         raise InvalidIdempotencyKey(fields={HEADER: ["Must be 1 to 255 visible ASCII characters."]})
     full_scope = f"{scope}:{_caller(request)}"
     fingerprint = _fingerprint(request)
 
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    key=key, scope=full_scope, fingerprint=fingerprint
-                )
-        except IntegrityError:
-            record = None
-        if record is not None:
+    try:
+        with transaction.atomic():
             response = perform()
-            record.response_status = response.status_code
-            record.response_body = response.data
-            record.save(update_fields=["response_status", "response_body"])
-            return response
-
-    stored = IdempotencyRecord.objects.get(key=key, scope=full_scope)
+            record = IdempotencyRecord(
+                key=key,
+                scope=full_scope,
+                fingerprint=fingerprint,
+                response_status=response.status_code,
+                response_body=response.data,
+            )
+            if insert_unless_exists(record):
+                return response
+            raise _AnsweredMeanwhile
+    except _AnsweredMeanwhile:
+        stored = IdempotencyRecord.objects.get(key=key, scope=full_scope)
+    except Exception:
+        # The work may have failed only because the first request's work is there now (its
+        # order took the last unit, its store has the code): its answer is the answer.
+        stored = IdempotencyRecord.objects.filter(key=key, scope=full_scope).first()
+        if stored is None:
+            raise
     if stored.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     return Response(

@@ -27,7 +27,12 @@ def databases(
     result = {"default": default}
     if env.str("DATABASE_REPLICA_URL", default=""):
         # Tests against a single server read the primary under the replica's name.
-        result["replica"] = {**env.db_url("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+        replica = {**env.db_url("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+        # A replica that does not answer within this is skipped (config/replica.py).
+        replica.setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+            "DATABASE_REPLICA_CONNECT_TIMEOUT", default=2
+        )
+        result["replica"] = replica
     pool_max_size = env.int("DATABASE_POOL_MAX_SIZE", default=0)
     for database in result.values():
         database["ATOMIC_REQUESTS"] = False

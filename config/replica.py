@@ -13,15 +13,24 @@ the replica only when all of these hold:
 
 Everything else — writes, services, Celery tasks, the console, management commands — never sees
 the replica. Without a replica configured the router is not installed and nothing changes.
+
+When the replica does not answer (down, or further than its connect timeout), the marked requests
+read the primary instead, and the process asks the replica again only after
+`DATABASE_REPLICA_RETRY_SECONDS`: losing the replica slows nothing down and fails nothing.
 """
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 REPLICA_DB_ALIAS = "replica"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -82,6 +91,41 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
+class _ReplicaHealth:
+    """Whether this process may use the replica now: not while it recently failed to answer."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+
+    def answers(self) -> bool:
+        if time.monotonic() < self.down_until:
+            return False
+        replica = connections[REPLICA_DB_ALIAS]
+        try:
+            # A kept connection that died is noticed here too (CONN_HEALTH_CHECKS).
+            replica.close_if_health_check_failed()
+            replica.ensure_connection()
+        except DatabaseError:
+            with self.lock:
+                self.down_until = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
+            logger.warning(
+                "read replica not answering; reading the primary for %s s",
+                settings.DATABASE_REPLICA_RETRY_SECONDS,
+                exc_info=True,
+            )
+            return False
+        return True
+
+
+replica_health = _ReplicaHealth()
+
+
+def replica_available() -> bool:
+    """A replica is configured and answered (or has not failed lately)."""
+    return REPLICA_DB_ALIAS in settings.DATABASES and replica_health.answers()
+
+
 class ReplicaReadsMiddleware:
     """Opens the replica scope for GET and HEAD requests to views marked `@replica_reads`."""
 
@@ -99,5 +143,5 @@ class ReplicaReadsMiddleware:
             _replica_allowed.reset(allowed)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
-        if request.method in SAFE_METHODS and _marked(view_func):
+        if request.method in SAFE_METHODS and _marked(view_func) and replica_available():
             _replica_allowed.set(True)

@@ -27,6 +27,7 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from config.db import model_from_row
 from config.exceptions import InvalidInput
 from inventory.exceptions import InvalidQuantity, UnknownProduct
 from inventory.models import Product, StockLevel, Transfer, available_to_promise
@@ -55,6 +56,40 @@ class StoreAvailability:
     in_stock: bool
     ready_by: datetime.datetime | None
     available_by_product: Mapping[int, int] = field(default_factory=dict, compare=False)
+
+
+def store_and_products_get(
+    *, store_code: str, skus: Sequence[str]
+) -> tuple[Store | None, dict[str, Product]]:
+    """The store with this code (None when there is none, active or not) and the products on
+    sale among these SKUs, by SKU, in one query: what an order names, read at once."""
+    quote = connection.ops.quote_name
+    store_fields = Store._meta.concrete_fields
+    product_fields = Product._meta.concrete_fields
+    columns = [f"store.{quote(field.column)}" for field in store_fields] + [
+        f"product.{quote(field.column)}" for field in product_fields
+    ]
+    skus = list(dict.fromkeys(skus))
+    sku_match = f"product.sku IN ({', '.join(['%s'] * len(skus))})" if skus else "1 = 0"
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(Store._meta.db_table)} store "
+        f"LEFT JOIN {quote(Product._meta.db_table)} product "
+        f"ON {sku_match} AND product.is_active "
+        "WHERE store.code = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*skus, store_code])
+        rows = cursor.fetchall()
+    if not rows:
+        return None, {}
+    store = model_from_row(Store, rows[0][: len(store_fields)])
+    products = {}
+    for row in rows:
+        product_values = row[len(store_fields) :]
+        if product_values[0] is not None:
+            product = model_from_row(Product, product_values)
+            products[product.sku] = product
+    return store, products
 
 
 def product_get_by_sku(*, sku: str, include_inactive: bool = False) -> Product:

@@ -9,13 +9,14 @@ Nothing here waits on anything outside the database while it holds a lock.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Now
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -191,11 +192,53 @@ def _transfer_reference(transfer_id: int) -> str:
 # --- reservations ----------------------------------------------------------------------------
 
 
+def stock_hold(*, store_id: int, wanted: Mapping[int, int]) -> "StockHold":
+    """Locks the store's stock rows of these products in id order and checks that they hold the
+    wanted units (product id → quantity); raises InsufficientStock (UnknownStore,
+    UnknownProduct) before writing anything, so the caller's transaction may go on. Only inside
+    a transaction, whose end releases the locks; `stock_reserve(hold=…)` writes the reservation.
+    Queues nothing."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("stock_hold locks rows: call it inside a transaction.")
+    if not _is_int(store_id):
+        raise UnknownStore(fields={"store_id": [f"No active store with id {store_id!r}."]})
+    levels = _levels_lock(store_id, sorted(wanted))
+    by_product = {level.product_id: level for level in levels}
+    skus = {level.product_id: level.sku for level in levels}
+    if len(by_product) != len(wanted) or not all(
+        level.product_active and level.store_active for level in levels
+    ):
+        # A stock row is missing or something is inactive: name the culprit precisely.
+        _store_check(store_id, active_only=True)
+        products = _products_check(wanted, active_only=True)
+        skus.update((product_id, product.sku) for product_id, product in products.items())
+
+    shortages = [
+        Shortage(
+            product_id=product_id,
+            sku=skus[product_id],
+            requested=quantity,
+            available=by_product[product_id].available if product_id in by_product else 0,
+        )
+        for product_id, quantity in wanted.items()
+        if product_id not in by_product or quantity > by_product[product_id].available
+    ]
+    if shortages:
+        raise InsufficientStock(shortages)
+    return StockHold(store_id=store_id, wanted=dict(wanted), levels=tuple(levels))
+
+
 def stock_reserve(
-    *, store_id: int, requests: Sequence[StockRequest], actor: User | None = None
+    *,
+    store_id: int,
+    requests: Sequence[StockRequest],
+    actor: User | None = None,
+    hold: "StockHold | None" = None,
 ) -> list[Reservation]:
     """Holds every line at one store or none (→ held); locks the store's stock rows of those
-    products in id order; queues nothing."""
+    products in id order; queues nothing. With `hold` (stock_hold of the same units, earlier in
+    the caller's transaction) the rows are locked and checked already, and no savepoint is
+    taken."""
     requests = _requests_check(requests)
     if not _is_int(store_id):
         raise UnknownStore(fields={"store_id": [f"No active store with id {store_id!r}."]})
@@ -203,41 +246,28 @@ def stock_reserve(
     for request in requests:
         wanted[request.product_id] += request.quantity
 
+    if hold is not None:
+        if hold.store_id != store_id or hold.wanted != wanted:
+            raise ValueError("The hold is for other units than these requests.")
+        return _reserve_held(hold, requests, actor)
     with transaction.atomic():
-        levels = _levels_lock(store_id, sorted(wanted))
-        by_product = {level.product_id: level for level in levels}
-        if len(by_product) != len(wanted) or not all(
-            level.product_active and level.store_active for level in levels
-        ):
-            # A stock row is missing or something is inactive: name the culprit precisely.
-            _store_check(store_id, active_only=True)
-            _products_check(wanted, active_only=True)
-        skus = {level.product_id: level.sku for level in levels}
+        return _reserve_held(stock_hold(store_id=store_id, wanted=wanted), requests, actor)
 
-        shortages = [
-            Shortage(
-                product_id=product_id,
-                sku=skus.get(product_id)
-                or _products_check([product_id], active_only=False)[product_id].sku,
-                requested=quantity,
-                available=by_product[product_id].available if product_id in by_product else 0,
-            )
-            for product_id, quantity in wanted.items()
-            if product_id not in by_product or quantity > by_product[product_id].available
-        ]
-        if shortages:
-            raise InsufficientStock(shortages)
 
-        for level in levels:
-            quantity = wanted[level.product_id]
-            if not _reserved_add(level.id, quantity):
-                raise InsufficientStock([Shortage(level.product_id, level.sku, quantity, 0)])
-
-        reservations = _reservations_add(
-            [(by_product[request.product_id].id, request) for request in requests]
-        )
-        _reserve_movements_add(reservations, _actor_id(actor))
-    return reservations
+def _reserve_held(
+    hold: "StockHold", requests: list[StockRequest], actor: User | None
+) -> list[Reservation]:
+    by_product = {level.product_id: level for level in hold.levels}
+    for level in hold.levels:
+        quantity = hold.wanted[level.product_id]
+        if not _reserved_add(level.id, quantity):
+            # Only a bug in the locking gets here, maybe after other rows changed: whoever
+            # catches this must not commit them.
+            transaction.set_rollback(True)
+            raise InsufficientStock([Shortage(level.product_id, level.sku, quantity, 0)])
+    return _reservations_add(
+        [(by_product[request.product_id].id, request) for request in requests], _actor_id(actor)
+    )
 
 
 @dataclass(frozen=True)
@@ -254,6 +284,16 @@ class _LockedLevel:
     @property
     def available(self) -> int:
         return promisable(self.on_hand, self.reserved, self.safety_stock)
+
+
+@dataclass(frozen=True)
+class StockHold:
+    """Stock rows of one store locked in the current transaction and checked to hold `wanted`
+    (product id → units); what stock_reserve(hold=…) writes."""
+
+    store_id: int
+    wanted: dict[int, int]
+    levels: tuple[_LockedLevel, ...]
 
 
 # Reserving runs for every order placed, so its two statements are written by hand: the ORM's
@@ -278,6 +318,18 @@ _RESERVATION_INSERT_SQL = (
     f"INSERT INTO {Reservation._meta.db_table} (stock_level_id, quantity, reference, state, "
     "created_at) VALUES {rows} RETURNING id"
 )
+# Ids come from one sequence in VALUES order, so sorting them pairs them with the lines.
+_RESERVATION_WITH_MOVEMENTS_SQL = (
+    f"WITH reservation AS (INSERT INTO {Reservation._meta.db_table} (stock_level_id, quantity, "
+    "reference, state, created_at) VALUES {rows} "
+    "RETURNING id, stock_level_id, quantity, reference), "
+    f"movement AS (INSERT INTO {StockMovement._meta.db_table} "
+    "(stock_level_id, kind, on_hand_delta, reserved_delta, reference, reason, actor_id, "
+    "created_at) "
+    "SELECT stock_level_id, %s, 0, quantity, reference, '', %s, CURRENT_TIMESTAMP "
+    "FROM reservation ORDER BY id) "
+    "SELECT id FROM reservation"
+)
 _MOVEMENT_INSERT_SQL = (
     f"INSERT INTO {StockMovement._meta.db_table} "
     "(stock_level_id, kind, on_hand_delta, reserved_delta, reference, reason, actor_id, "
@@ -286,8 +338,11 @@ _MOVEMENT_INSERT_SQL = (
 )
 
 
-def _reservations_add(lines: list[tuple[int, StockRequest]]) -> list[Reservation]:
-    """Held reservations for (stock level id, request) pairs, in one statement."""
+def _reservations_add(
+    lines: list[tuple[int, StockRequest]], actor_id: int | None
+) -> list[Reservation]:
+    """Held reservations for (stock level id, request) pairs and one ledger row for each: one
+    statement on PostgreSQL (the ledger rows in a data-modifying WITH), two elsewhere."""
     now = timezone.now()
     created_at = connection.ops.adapt_datetimefield_value(now)
     params = []
@@ -296,9 +351,15 @@ def _reservations_add(lines: list[tuple[int, StockRequest]]) -> list[Reservation
         params.append(created_at)
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(lines))
     with connection.cursor() as cursor:
-        cursor.execute(_RESERVATION_INSERT_SQL.format(rows=rows), params)
-        ids = [row[0] for row in cursor.fetchall()]
-    return [
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                _RESERVATION_WITH_MOVEMENTS_SQL.format(rows=rows),
+                [*params, Kind.RESERVE.value, actor_id],
+            )
+        else:
+            cursor.execute(_RESERVATION_INSERT_SQL.format(rows=rows), params)
+        ids = sorted(row[0] for row in cursor.fetchall())
+    reservations = [
         Reservation(
             id=reservation_id,
             stock_level_id=level_id,
@@ -309,6 +370,9 @@ def _reservations_add(lines: list[tuple[int, StockRequest]]) -> list[Reservation
         )
         for reservation_id, (level_id, request) in zip(ids, lines, strict=True)
     ]
+    if connection.vendor != "postgresql":
+        _reserve_movements_add(reservations, actor_id)
+    return reservations
 
 
 def _reserve_movements_add(reservations: list[Reservation], actor_id: int | None) -> None:

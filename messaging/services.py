@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from config.db import insert_unless_exists
 from customers.models import Channel, Customer
 from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable, message_send
@@ -108,20 +109,22 @@ def notification_queue(
     created = []
     for channel in channels:
         allowed = not promotional or promotion_allowed(customer=customer, channel=channel, now=now)
-        notification, is_new = Notification.objects.get_or_create(
+        notification = Notification(
             idempotency_key=f"{key}:{channel}",
-            defaults={
-                "order": order,
-                "customer": customer,
-                "channel": channel,
-                "template": template,
-                "language": customer.language,
-                "promotional": promotional,
-                "context": context or {},
-                "status": Notification.Status.QUEUED if allowed else Notification.Status.SUPPRESSED,
-                "next_attempt_at": now,
-            },
+            order=order,
+            customer=customer,
+            channel=channel,
+            template=template,
+            language=customer.language,
+            promotional=promotional,
+            context=context or {},
+            status=Notification.Status.QUEUED if allowed else Notification.Status.SUPPRESSED,
+            next_attempt_at=now,
         )
+        # One INSERT that yields to a row of the same key, instead of get_or_create's savepoint.
+        is_new = insert_unless_exists(notification)
+        if not is_new:
+            notification = Notification.objects.get(idempotency_key=f"{key}:{channel}")
         if is_new and allowed:
             outbox_row_enqueue(notification)
         created.append(notification)

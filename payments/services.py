@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.db import insert_unless_exists
 from outbox.models import OutboxStatus
 from outbox.services import (
     TransientDeliveryError,
@@ -53,17 +54,17 @@ def side_effect_add(
     now: datetime.datetime | None = None,
 ) -> SideEffect:
     """Records a payment call for after commit and queues its delivery. Idempotent by key."""
-    side_effect, is_new = SideEffect.objects.get_or_create(
+    side_effect = SideEffect(
         idempotency_key=key,
-        defaults={
-            "order": order,
-            "kind": kind,
-            "payload": payload or {},
-            "next_attempt_at": now or timezone.now(),
-        },
+        order=order,
+        kind=kind,
+        payload=payload or {},
+        next_attempt_at=now or timezone.now(),
     )
-    if is_new:
-        outbox_row_enqueue(side_effect)
+    # One INSERT that yields to a row of the same key, instead of get_or_create's savepoint.
+    if not insert_unless_exists(side_effect):
+        return SideEffect.objects.get(idempotency_key=key)
+    outbox_row_enqueue(side_effect)
     return side_effect
 
 

@@ -346,7 +346,9 @@ def store_ready_by(
     time), after TRANSFER_LEAD_TIME_HOURS when the stock comes from another store. None when the
     store does not open within the horizon."""
     _require_aware(now, "now")
-    schedule = store_schedule(store=store, today=now.astimezone(datetime.UTC).date())
+    today = now.astimezone(datetime.UTC).date()
+    # Read for every order placed: the process's memory of the hours, as availability uses.
+    schedule = store_schedules_cached(stores=[store], today=today)[store.pk]
     return ready_by_from_schedule(schedule, now=now, via_transfer=via_transfer)
 
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL and lone surrogates answer 400 here, before a session, a view or a query sees them.
+    "config.middleware.InvalidCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +79,8 @@ TEMPLATES = [
 DATABASES = databases(env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
 # Only these apps' rows are read from the replica, and only by views marked @replica_reads.
 DATABASE_REPLICA_APPS = ["inventory", "stores"]
+# After the replica failed to answer, a process reads the primary this long before asking again.
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=30.0)
 DATABASE_ROUTERS = ["config.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -149,6 +149,8 @@ class OrderListView(ApiView):
             campaign=data["campaign"],
             notify_by=data["notify_by"],
             actor=request.user if request.user.is_authenticated else None,
+            # idempotent() opened a transaction for this placement alone.
+            savepoint=False,
         )
         output = OrderPlacedSerializer(
             {

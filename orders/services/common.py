@@ -1,5 +1,7 @@
 """What every order service does the same way: lock, check the transition, audit."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import AbstractBaseUser
 from django_fsm import can_proceed, has_transition_perm
 
@@ -53,3 +55,21 @@ def history_add(
         reason=reason[:200],
         created_at=at,
     )
+
+
+def history_rows(
+    *, order: Order, steps: Sequence[tuple[str, str, str, User | None]], at
+) -> list[OrderTransition]:
+    """Unsaved audit rows of several transitions of one order, (transition, source, target,
+    actor) each, to be inserted together: a placement is `place`, then `reserve` or `source`."""
+    return [
+        OrderTransition(
+            order=order,
+            transition=transition,
+            source=source,
+            target=target,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            created_at=at,
+        )
+        for transition, source, target, actor in steps
+    ]

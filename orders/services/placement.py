@@ -10,16 +10,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from config.db import insert_unless_exists
 from customers.models import Customer, Language
 from customers.phones import phone_to_e164
 from customers.services import CustomerInput, customer_upsert
 from inventory import exceptions as inventory_errors
 from inventory.models import Product
-from inventory.selectors import availability_for_lines, product_get_by_sku
-from inventory.services import StockRequest, stock_reserve
+from inventory.selectors import availability_for_lines, store_and_products_get
+from inventory.services import StockRequest, stock_hold, stock_reserve
 from messaging.services import notification_queue
 from orders import codes
 from orders.exceptions import (
@@ -34,8 +35,8 @@ from orders.exceptions import (
     UnknownSku,
     UnknownStore,
 )
-from orders.models import Order, OrderLine
-from orders.services.common import User, history_add
+from orders.models import Order, OrderLine, OrderTransition
+from orders.services.common import User, history_rows
 from payments.models import Payment, SideEffect
 from payments.services import side_effect_add
 from stores.models import Store
@@ -47,6 +48,8 @@ MAX_QUANTITY = 99
 MAX_LINES = 50
 ALTERNATIVES_SHOWN = 3
 NOTIFY_CHANNELS = ("email", "sms")
+# A clash of random order numbers is rare (25^8 of them); a few tries always find a free one.
+NUMBER_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -130,25 +133,21 @@ def _lines_merge(lines: Sequence[LineInput]) -> dict[str, int]:
     return merged
 
 
-def _products_get(merged: dict[str, int]) -> dict[str, Product]:
-    products = {}
-    for index, sku in enumerate(merged):
-        try:
-            products[sku] = product_get_by_sku(sku=sku)
-        except inventory_errors.UnknownProduct as error:
-            raise UnknownSku(
-                f"No product with SKU {sku} is sold.", fields={f"lines[{index}].sku": [sku]}
-            ) from error
-    return products
-
-
-def _store_get(code: str) -> Store:
-    store = Store.objects.filter(code=(code or "").strip(), is_active=True).first()
-    if store is None:
+def _store_and_products_get(code: str, merged: dict[str, int]) -> tuple[Store, dict[str, Product]]:
+    """The pickup store and the ordered products, in one query; UnknownStore,
+    StoreNotClickAndCollect or UnknownSku (named by the line's index) otherwise."""
+    code = (code or "").strip()
+    store, products = store_and_products_get(store_code=code, skus=list(merged))
+    if store is None or not store.is_active:
         raise UnknownStore(fields={"pickup_store": [code]})
     if not store.click_and_collect_enabled:
         raise StoreNotClickAndCollect(fields={"pickup_store": [code]})
-    return store
+    for index, sku in enumerate(merged):
+        if sku not in products:
+            raise UnknownSku(
+                f"No product with SKU {sku} is sold.", fields={f"lines[{index}].sku": [sku]}
+            )
+    return store, products
 
 
 def _slot_find(
@@ -182,28 +181,34 @@ def _slot_book(store: Store, slot: SlotOffer | None, ready_by: datetime.datetime
 
 
 def _limits_check(customer: Customer, units: int) -> None:
-    open_orders = Order.objects.filter(customer=customer, state__in=Order.OPEN_STATES)
-    if open_orders.count() >= settings.ORDER_MAX_OPEN_PER_CUSTOMER:
+    """Open orders and units in them, counted in one query."""
+    open_now = Order.objects.filter(customer=customer, state__in=Order.OPEN_STATES).aggregate(
+        orders=Count("pk", distinct=True),
+        units=Sum(F("lines__quantity") - F("lines__quantity_cancelled")),
+    )
+    if open_now["orders"] >= settings.ORDER_MAX_OPEN_PER_CUSTOMER:
         raise OrderLimitReached(
             f"At most {settings.ORDER_MAX_OPEN_PER_CUSTOMER} open orders per customer."
         )
-    open_units = (
-        OrderLine.objects.filter(order__in=open_orders).aggregate(
-            units=Sum(F("quantity") - F("quantity_cancelled"))
-        )["units"]
-        or 0
-    )
-    if open_units + units > settings.ORDER_MAX_UNITS_PER_CUSTOMER:
+    if (open_now["units"] or 0) + units > settings.ORDER_MAX_UNITS_PER_CUSTOMER:
         raise OrderLimitReached(
             f"At most {settings.ORDER_MAX_UNITS_PER_CUSTOMER} units in open orders per customer."
         )
 
 
-def _number_unused() -> str:
-    while True:
-        number = codes.order_number_generate()
-        if not Order.objects.filter(number=number).exists():
-            return number
+def _order_insert(order: Order, *, dependents: Sequence[OrderLine | OrderTransition]) -> str:
+    """INSERTs the new order with its lines and audit rows (one statement on PostgreSQL) under a
+    fresh random number, another on the rare clash with an existing one (no savepoint needed);
+    returns the shopper's access token."""
+    for _ in range(NUMBER_ATTEMPTS):
+        order.number = codes.order_number_generate()
+        token = codes.access_token_derive(number=order.number, salt=order.access_token_salt)
+        order.access_token_hash = codes.access_token_hash(token)
+        if insert_unless_exists(order, dependents=dependents):
+            # Later saves of this instance check the state it was inserted in.
+            order._update_initial_state()
+            return token
+    raise RuntimeError(f"No unused order number in {NUMBER_ATTEMPTS} attempts.")
 
 
 def _alternatives(store: Store, lines: list[tuple[int, int]], now) -> list[dict]:
@@ -240,11 +245,14 @@ def order_place(
     actor: User | None = None,
     kind: str = Order.Kind.STANDARD,
     now: datetime.datetime | None = None,
+    savepoint: bool = True,
 ) -> PlacedOrder:
     """→ placed → reserved (in stock at the pickup store) or → sourcing (allow_transfer); locks the
     customer row, then the pickup store's stock rows, then the pickup slot's row; queues the
     confirmation and, for card, the payment authorization. Raises before writing anything on bad
-    input, missing stock, a slot too early for the order or a full slot."""
+    input, missing stock, a slot too early for the order or a full slot.
+    `savepoint=False` when the caller's transaction holds this placement alone (an API request):
+    no savepoint is taken inside it, and an error rolls back the caller's whole transaction."""
     now = now or timezone.now()
     customer = _customer_clean(customer)
     if payment_method not in Order.PaymentMethod.values:
@@ -257,19 +265,28 @@ def order_place(
     if len(campaign) > 64:
         raise _invalid("campaign", "At most 64 characters.")
     merged = _lines_merge(lines)
-    store = _store_get(pickup_store_code)
+    store, products = _store_and_products_get(pickup_store_code, merged)
     customer, channels = _contact_clean(customer, notify_by, store)
     if curbside and not store.curbside_enabled:
         raise CurbsideNotAvailable(fields={"curbside": ["Not offered at this store."]})
-    products = _products_get(merged)
     slot = _slot_find(store, pickup_slot, now)
+    wanted = {products[sku].pk: quantity for sku, quantity in merged.items()}
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         buyer = customer_upsert(customer=customer)
         _limits_check(buyer, sum(merged.values()))
-        number = _number_unused()
-        token_salt = codes.salt_generate()
-        token = codes.access_token_derive(number=number, salt=token_salt)
+        # Stock is locked and checked before anything of the order is written, so the order is
+        # inserted in the state it ends in; shortages raise here and write nothing.
+        try:
+            hold = stock_hold(store_id=store.pk, wanted=wanted)
+        except inventory_errors.InsufficientStock as missing:
+            alternatives = _alternatives(store, list(wanted.items()), now)
+            if not (allow_transfer and alternatives):
+                raise InsufficientStock(
+                    fields={"lines": [asdict(shortage) for shortage in missing.shortages]},
+                    alternatives=alternatives,
+                ) from missing
+            hold = None
         # A replacement for a broken item costs the shopper nothing.
         prices = {
             sku: Decimal("0.00") if kind == Order.Kind.REPLACEMENT else product.price
@@ -278,10 +295,8 @@ def order_place(
         subtotal = sum(
             (prices[sku] * quantity for sku, quantity in merged.items()), Decimal("0.00")
         )
-        order = Order.objects.create(
-            number=number,
-            access_token_salt=token_salt,
-            access_token_hash=codes.access_token_hash(token),
+        order = Order(
+            access_token_salt=codes.salt_generate(),
             customer=buyer,
             channel=channel,
             kind=kind,
@@ -297,18 +312,43 @@ def order_place(
             notify_by_sms="sms" in channels,
             placed_at=now,
         )
+        if hold is not None:
+            order.reserve(
+                now=now, ready_by=store_ready_by(store=store, now=now, via_transfer=False)
+            )
+        else:
+            order.source(
+                now=now,
+                due_at=now,
+                ready_by=store_ready_by(store=store, now=now, via_transfer=True),
+            )
+        # After the stock: every placement locks customer, stock rows, slot in this order.
+        _slot_book(store, slot, order.ready_by)
         order_lines = [
-            OrderLine.objects.create(
+            OrderLine(
                 order=order,
                 product=products[sku],
                 quantity=quantity,
                 unit_price=prices[sku],
+                quantity_sourcing=0 if hold is not None else quantity,
             )
             for sku, quantity in merged.items()
         ]
-        history_add(order=order, transition="place", source="", actor=actor, at=now)
-        wanted = [(line.product_id, line.quantity) for line in order_lines]
-        try:
+        history = history_rows(
+            order=order,
+            steps=[
+                ("place", "", Order.State.PLACED, actor),
+                (
+                    "reserve" if hold is not None else "source",
+                    Order.State.PLACED,
+                    order.state,
+                    None,
+                ),
+            ],
+            at=now,
+        )
+        token = _order_insert(order, dependents=[*order_lines, *history])
+        if hold is not None:
             stock_reserve(
                 store_id=store.pk,
                 requests=[
@@ -320,34 +360,8 @@ def order_place(
                     for line in order_lines
                 ],
                 actor=actor,
+                hold=hold,
             )
-        except inventory_errors.InsufficientStock as missing:
-            alternatives = _alternatives(store, wanted, now)
-            if not (allow_transfer and alternatives):
-                raise InsufficientStock(
-                    fields={"lines": [asdict(shortage) for shortage in missing.shortages]},
-                    alternatives=alternatives,
-                ) from missing
-            OrderLine.objects.filter(order=order).update(quantity_sourcing=F("quantity"))
-            order.source(
-                now=now,
-                due_at=now,
-                ready_by=store_ready_by(store=store, now=now, via_transfer=True),
-            )
-            order.save()
-            history_add(
-                order=order, transition="source", source=Order.State.PLACED, actor=None, at=now
-            )
-        else:
-            order.reserve(
-                now=now, ready_by=store_ready_by(store=store, now=now, via_transfer=False)
-            )
-            order.save()
-            history_add(
-                order=order, transition="reserve", source=Order.State.PLACED, actor=None, at=now
-            )
-        # After the stock: every placement locks customer, stock rows, slot in this order.
-        _slot_book(store, slot, order.ready_by)
         if payment_method == Order.PaymentMethod.CARD and order.total > 0:
             Payment.objects.create(
                 order=order,

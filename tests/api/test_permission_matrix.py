@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
@@ -28,6 +27,7 @@ from tests.api.conftest import admin, advance, agent, clerk_of, client_for, mana
 from tests.hotline.scenario import exchange_of, order_collect, store_open_all_day
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreFactory
+from tests.support.snapshot import database_snapshot
 
 ROLES = (
     "anonymous",
@@ -38,22 +38,6 @@ ROLES = (
     "manager",
     "agent",
     "admin",
-)
-
-# The tables a refused request must leave exactly as they were (every row, every column).
-WATCHED_APPS = (
-    "auth",
-    "authtoken",
-    "api",
-    "stores",
-    "inventory",
-    "customers",
-    "orders",
-    "payments",
-    "messaging",
-    "returns",
-    "outbox",
-    "newsletter",
 )
 
 ORDER_BODY = {
@@ -415,15 +399,6 @@ def fill(value, values: dict):
     if isinstance(value, list):
         return [fill(item, values) for item in value]
     return value
-
-
-def database_snapshot() -> dict[str, list[tuple]]:
-    """Every row of every watched table, in primary-key order."""
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.app_label in WATCHED_APPS and not model._meta.proxy
-    }
 
 
 def send(client: APIClient, row: Row, values: dict):

@@ -18,11 +18,20 @@ pytestmark = [
     pytest.mark.skipif(not server_binaries_present(), reason="needs PostgreSQL's server tools"),
 ]
 
-PROBE = "import django; django.setup(); from tests.support.replica_probe import main; main()"
+PROBE = "import django; django.setup(); from tests.support.replica_probe import {}; {}()"
+
+
+def _probe(function: str, env: dict[str, str]) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(function, function)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
-def observed():
+def cluster():
     with PrimaryWithReplica() as cluster:
         with cluster.primary.connect() as primary:
             primary.execute("CREATE DATABASE click_and_collect")
@@ -35,12 +44,13 @@ def observed():
             "CELERY_BROKER_URL": "memory://",
             "CACHE_URL": "locmemcache://",
         }
-        done = subprocess.run(
-            [sys.executable, "-c", PROBE],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        yield cluster, env
+
+
+@pytest.fixture(scope="module")
+def observed(cluster):
+    _, env = cluster
+    return _probe("main", env)
 
 
 def test_the_replica_is_a_standby_of_the_primary(observed):
@@ -88,3 +98,14 @@ def test_writes_go_to_the_primary_and_later_reads_follow_them(observed):
     assert observed["read_outside_scope"] == "Created"
     assert observed["primary_products"] == "Written,Created"
     assert observed["replica_products_while_paused"] == "On replica"
+
+
+def test_with_the_replica_down_catalogue_reads_fall_back_to_the_primary(cluster, observed):
+    servers, env = cluster
+    servers.stop(servers.replica)
+
+    answers = _probe("main_replica_down", env)["answers"]
+
+    assert [(answer["status"], answer["name"]) for answer in answers] == [(200, "Written")] * 3
+    # Refused at once by a stopped server, then not asked (DATABASE_REPLICA_RETRY_SECONDS).
+    assert all(answer["seconds"] < 5 for answer in answers)

@@ -2,6 +2,8 @@
 middleware that opens the scope, and the settings that install them only when configured. The
 real streaming replica is in test_read_replica.py."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -13,6 +15,7 @@ from config.env import databases
 from config.replica import (
     ReplicaReadsMiddleware,
     ReplicaRouter,
+    replica_health,
     replica_reads,
     replica_reads_allowed,
 )
@@ -43,6 +46,7 @@ def test_a_replica_url_adds_the_replica_with_the_primarys_connection_settings(mo
     assert configured["replica"]["CONN_MAX_AGE"] == 30
     assert configured["replica"]["CONN_HEALTH_CHECKS"] is True
     assert configured["replica"]["TEST"] == {"MIRROR": "default"}
+    assert configured["replica"]["OPTIONS"]["connect_timeout"] == 2
 
 
 def test_a_pool_size_gives_each_postgresql_database_a_pool_and_no_kept_connection(monkeypatch):
@@ -113,6 +117,11 @@ def test_the_replica_is_never_migrated():
     assert router.allow_migrate("replica", "inventory") is False
 
 
+@pytest.fixture
+def replica_answers(monkeypatch):
+    monkeypatch.setattr("config.replica.replica_available", lambda: True)
+
+
 def _alias_seen_by(view_func, method: str) -> str:
     """Runs a request through the middleware as Django's handler does: process_view, then the
     view, which reads a product."""
@@ -149,24 +158,34 @@ def _class_view(request):
 _class_view.view_class = _MarkedClassView
 
 
-def test_the_middleware_opens_the_replica_scope_for_get_and_head_of_a_marked_view():
+def test_the_middleware_opens_the_replica_scope_for_get_and_head_of_a_marked_view(replica_answers):
     assert _alias_seen_by(_marked_view, "GET") == "replica"
     assert _alias_seen_by(_marked_view, "HEAD") == "replica"
 
 
-def test_class_based_views_are_marked_through_their_class():
+def test_class_based_views_are_marked_through_their_class(replica_answers):
     assert _alias_seen_by(_class_view, "GET") == "replica"
 
 
-def test_the_middleware_keeps_unsafe_methods_and_unmarked_views_on_the_primary():
+def test_the_middleware_keeps_unsafe_methods_and_unmarked_views_on_the_primary(replica_answers):
     assert _alias_seen_by(_marked_view, "POST") == "default"
     assert _alias_seen_by(_unmarked_view, "GET") == "default"
 
 
-def test_the_scope_ends_with_the_request():
+def test_the_scope_ends_with_the_request(replica_answers):
     _alias_seen_by(_marked_view, "GET")
 
     assert ReplicaRouter().db_for_read(Product) == "default"
+
+
+def test_without_a_replica_configured_the_middleware_opens_no_scope():
+    assert _alias_seen_by(_marked_view, "GET") == "default"
+
+
+def test_a_replica_that_does_not_answer_is_skipped_until_the_retry_interval_passed(monkeypatch):
+    monkeypatch.setattr(replica_health, "down_until", time.monotonic() + 60)
+
+    assert replica_health.answers() is False
 
 
 def test_the_catalogue_and_availability_views_are_marked():

@@ -101,6 +101,10 @@ class PrimaryWithReplica:
             raise
         return self
 
+    def stop(self, server: Server) -> None:
+        self._run("pg_ctl", "stop", "-D", str(server.folder), "-m", "immediate")
+        self._started.remove(server)
+
     def __exit__(self, *exc) -> None:
         for server in reversed(self._started):
             with contextlib.suppress(RuntimeError):

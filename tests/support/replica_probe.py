@@ -1,5 +1,6 @@
 """What the router does against a real primary and its streaming replica, run in a process of
 its own whose DATABASE_URL and DATABASE_REPLICA_URL name them (tests/config/test_read_replica.py).
+`main` runs with both up; `main_replica_down` after the test stopped the replica.
 
 The replica's replay is paused after it has the catalogue, then the primary's product is renamed
 "On primary": every read that answers "On replica" was served by the replica. Prints one JSON
@@ -97,3 +98,21 @@ def main() -> None:
     _scalar("replica", "SELECT pg_wal_replay_resume()::text")
     connections.close_all()
     print(json.dumps(observed))
+
+
+def main_replica_down() -> None:
+    """The catalogue with the replica gone: answered from the primary, the replica asked once."""
+    client = Client(SERVER_NAME="localhost")
+    answers = []
+    for _ in range(3):
+        started = time.monotonic()
+        response = client.get(f"/api/v1/products/{SKU}/")
+        answers.append(
+            {
+                "status": response.status_code,
+                "name": response.json().get("name"),
+                "seconds": round(time.monotonic() - started, 2),
+            }
+        )
+    connections.close_all()
+    print(json.dumps({"answers": answers}))
