@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -82,3 +83,41 @@ def test_locally_message_links_use_the_port_the_shop_runs_on():
     )  # fmt: skip
 
     assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"
+
+
+def test_production_settings_with_a_replica_and_a_pool_install_the_router_and_pool_both():
+    script = (
+        "import json; from django.conf import settings; print(json.dumps({"
+        "alias: {key: settings.DATABASES[alias].get(key) for key in "
+        "('HOST', 'CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'OPTIONS')} "
+        "for alias in settings.DATABASES} | {'routers': settings.DATABASE_ROUTERS}))"
+    )
+
+    result = run_manage(
+        "shell",
+        "-c",
+        script,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="shop.example.com",
+        SHOP_BASE_URL="https://shop.example.com",
+        DATABASE_URL="postgres://app@primary.internal:5432/shop",
+        DATABASE_REPLICA_URL="postgres://app@replica.internal:5432/shop",
+        DATABASE_POOL_MAX_SIZE="2",
+    )
+
+    assert result.returncode == 0, result.stderr
+    configured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert configured["routers"] == ["config.replica.ReplicaRouter"]
+    pool = {"min_size": 1, "max_size": 2, "timeout": 10.0}
+    assert configured["default"] == {
+        "HOST": "primary.internal",
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"pool": pool},
+    }
+    assert configured["replica"] == {
+        "HOST": "replica.internal",
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 2, "pool": pool},
+    }
