@@ -62,6 +62,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     class PaymentMethod(models.TextChoices):
         CARD = "card", _("Card (authorized at order, captured at hand-over)")
         PAY_IN_STORE = "pay_in_store", _("Pay in store")
+        SEPA_DEBIT = "sepa_debit", _("SEPA direct debit (submitted after hand-over)")
 
     OPEN_STATES = (
         State.PLACED,
@@ -164,7 +165,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 name="order_notified_on_some_channel",
             ),
             models.CheckConstraint(
-                condition=Q(payment_method__in=["card", "pay_in_store"]),
+                condition=Q(payment_method__in=["card", "pay_in_store", "sepa_debit"]),
                 name="order_payment_method_known",
             ),
         ]

@@ -13,6 +13,8 @@ from inventory.selectors import stock_available_by_product
 from orders import codes
 from orders.exceptions import OrderNotFound, TransferNotFound
 from orders.models import Order
+from orders.payment_status import PaymentStatus, payment_status_of
+from payments.models import Payment, SepaMandate
 from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids, user_works_at
 from stores.selectors import (
@@ -31,7 +33,8 @@ ORDER_REFERENCE_PREFIX = "order:"
 
 
 def _orders() -> QuerySet[Order]:
-    return Order.objects.select_related("customer", "pickup_store")
+    # The payment and a mandate come along: pages and the API show how the payment stands.
+    return Order.objects.select_related("customer", "pickup_store", "payment", "sepa_mandate")
 
 
 def order_get_for_shopper(*, number: str, access_token: str) -> Order:
@@ -324,3 +327,28 @@ def order_list_needing_attention(*, limit: int = 50) -> list[Order]:
         .select_related("customer", "pickup_store")
         .order_by("attention_since", "pk")[:limit]
     )
+
+
+def order_payment_status(*, order: Order) -> PaymentStatus:
+    """How the order's payment stands now (orders.payment_status); no query when the order was
+    read with its payment."""
+    try:
+        payment = order.payment
+    except Payment.DoesNotExist:
+        payment = None
+    return payment_status_of(order, payment)
+
+
+def order_sepa_mandate(*, order: Order) -> SepaMandate | None:
+    """The order's SEPA direct debit mandate, or None without one."""
+    if order.payment_method != Order.PaymentMethod.SEPA_DEBIT:
+        return None
+    try:
+        return order.sepa_mandate
+    except SepaMandate.DoesNotExist:
+        return None
+
+
+def order_mandate_reference(*, order: Order) -> str | None:
+    mandate = order_sepa_mandate(order=order)
+    return mandate.reference if mandate else None

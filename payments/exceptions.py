@@ -20,3 +20,15 @@ class InvalidPaymentInput(InvalidInput):
     """Any other field of a payment call that is not valid; `fields` names which."""
 
     code = "invalid"
+
+
+class InvalidIban(InvalidInput):
+    """The IBAN is not valid; `field_codes` says why: checksum, country, length or format."""
+
+    code = "invalid_iban"
+    default_detail = "The IBAN is not valid."
+
+
+class MandateNotAccepted(InvalidInput):
+    code = "mandate_not_accepted"
+    default_detail = "Accept the SEPA direct debit mandate to pay by direct debit."

@@ -4,6 +4,7 @@ Every call carries an idempotency key: a retried call with the same key must not
 capture or void twice. `PAYMENT_GATEWAY` names the class to use.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -43,12 +44,25 @@ class PaymentGateway(Protocol):
         self, *, reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> GatewayResult: ...
 
+    def debit(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        iban: str,
+        account_holder: str,
+        mandate_reference: str,
+        mandate_signed_at: datetime.datetime,
+        idempotency_key: str,
+    ) -> GatewayResult: ...
+
 
 class SandboxGateway:
     """Deterministic stand-in for a card provider.
 
-    Authorizations of an amount whose cents are 13 (e.g. 66.13) are declined, so tests and demos
-    can provoke a decline; everything else succeeds. References derive from the idempotency key,
+    Authorizations of an amount whose cents are 13 (e.g. 66.13) are declined, and direct debits
+    of such an amount come back (a returned debit), so tests and demos can provoke both;
+    everything else succeeds. References derive from the idempotency key,
     so a repeated call answers the same as the first.
     """
 
@@ -74,6 +88,21 @@ class SandboxGateway:
         self, *, reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> GatewayResult:
         return GatewayResult(reference=f"sandbox-refund-{idempotency_key}")
+
+    def debit(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        iban: str,
+        account_holder: str,
+        mandate_reference: str,
+        mandate_signed_at: datetime.datetime,
+        idempotency_key: str,
+    ) -> GatewayResult:
+        if int(amount * 100) % 100 == self.DECLINED_CENTS:
+            raise PaymentDeclined("direct debit returned by the bank (sandbox)")
+        return GatewayResult(reference=f"sandbox-debit-{idempotency_key}")
 
 
 @cache

@@ -18,6 +18,10 @@ class Payment(models.Model):
         CAPTURED = "captured", _("Captured")
         VOIDED = "voided", _("Voided")
         REFUNDED = "refunded", _("Refunded")
+        # SEPA direct debit: the mandate is given at order, the debit submitted after hand-over.
+        MANDATED = "mandated", _("Direct debit mandate given")
+        SUBMITTED = "submitted", _("Direct debit submitted")
+        RETURNED = "returned", _("Direct debit returned")
 
     order = models.OneToOneField(
         "orders.Order", on_delete=models.PROTECT, related_name="payment", verbose_name=_("order")
@@ -67,6 +71,7 @@ class SideEffect(OutboxRow):
         PAYMENT_CAPTURE = "payment_capture", _("Capture payment")
         PAYMENT_VOID = "payment_void", _("Void payment")
         PAYMENT_REFUND = "payment_refund", _("Refund payment")
+        PAYMENT_DEBIT = "payment_debit", _("Submit direct debit")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     order = models.ForeignKey(
@@ -102,3 +107,42 @@ class SideEffect(OutboxRow):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.order_id} ({self.status})"
+
+
+class SepaMandate(models.Model):
+    """The shopper's SEPA direct debit mandate for one order: the account, the holder, the exact
+    text accepted, when, and the mandate reference the debit is submitted under."""
+
+    order = models.OneToOneField(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="sepa_mandate",
+        verbose_name=_("order"),
+    )
+    reference = models.CharField(_("mandate reference"), max_length=35, unique=True)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=70)
+    creditor_id = models.CharField(_("creditor identifier"), max_length=35)
+    text = models.TextField(_("mandate text accepted"))
+    language = models.CharField(_("language"), max_length=2)
+    accepted_at = models.DateTimeField(_("accepted at"))
+
+    class Meta:
+        db_table = "payments_sepa_mandate"
+        verbose_name = _("SEPA mandate")
+        verbose_name_plural = _("SEPA mandates")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(iban="") & ~Q(account_holder="") & ~Q(text=""),
+                name="sepa_mandate_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.iban_masked})"
+
+    @property
+    def iban_masked(self) -> str:
+        """The country and the last four digits only, as pages and messages show it."""
+        return f"{self.iban[:2]}•• •••• {self.iban[-4:]}"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,7 +28,8 @@ from outbox.services import (
 )
 from payments.exceptions import InvalidAmount, InvalidPaymentInput, PaymentNotRefundable
 from payments.gateways import PaymentDeclined, PaymentUnavailable, payment_gateway
-from payments.models import Payment, SideEffect
+from payments.models import Payment, SepaMandate, SideEffect
+from payments.sepa import CleanSepa, mandate_reference, mandate_text
 
 if TYPE_CHECKING:
     from orders.models import Order
@@ -147,8 +149,14 @@ def payment_capture(side_effect: SideEffect) -> None:
 
 
 def payment_void(side_effect: SideEffect) -> None:
-    """authorized → voided; a payment never authorized is voided without asking the gateway."""
+    """authorized → voided; a payment never authorized, or a direct debit never submitted, is
+    voided without asking the gateway."""
     payment = _payment(side_effect)
+    if payment.state == Payment.State.MANDATED:
+        Payment.objects.filter(pk=payment.pk, state=Payment.State.MANDATED).update(
+            state=Payment.State.VOIDED, updated_at=timezone.now()
+        )
+        return
     if payment.state == Payment.State.PENDING:
         with transaction.atomic():
             # Locks the authorization's outbox row: a sender claims it under the same lock, so
@@ -182,6 +190,70 @@ def payment_void(side_effect: SideEffect) -> None:
         raise TransientDeliveryError(str(error)) from error
     Payment.objects.filter(pk=payment.pk, state=Payment.State.AUTHORIZED).update(
         state=Payment.State.VOIDED, updated_at=timezone.now()
+    )
+
+
+def sepa_mandate_add(
+    *, order: "Order", sepa: CleanSepa, language: str, now: datetime.datetime
+) -> SepaMandate:
+    """No transition, in the caller's transaction: records the order's direct debit payment
+    (mandated: nothing is debited before hand-over) and the mandate with the exact text the
+    shopper accepted and its reference. Queues nothing."""
+    gateway = payment_gateway()
+    Payment.objects.create(
+        order=order,
+        amount=order.total,
+        currency=order.currency,
+        gateway=getattr(gateway, "name", "") or "gateway",
+        state=Payment.State.MANDATED,
+    )
+    return SepaMandate.objects.create(
+        order=order,
+        reference=mandate_reference(order.number),
+        iban=sepa.iban,
+        bic=sepa.bic,
+        account_holder=sepa.account_holder,
+        creditor_id=settings.SEPA_CREDITOR_ID,
+        text=mandate_text(language=language),
+        language=language,
+        accepted_at=now,
+    )
+
+
+def payment_debit(side_effect: SideEffect) -> None:
+    """mandated → submitted, or → returned when the bank refuses the debit; for the order's total
+    after any shortage, under the mandate's reference. Orders calls it only for a collected
+    order (orders.services.payments)."""
+    payment = _payment(side_effect)
+    if payment.state != Payment.State.MANDATED:
+        return
+    mandate = SepaMandate.objects.get(order_id=payment.order_id)
+    amount = min(payment.order.total, payment.amount)
+    try:
+        result = payment_gateway().debit(
+            amount=amount,
+            currency=payment.currency,
+            iban=mandate.iban,
+            account_holder=mandate.account_holder,
+            mandate_reference=mandate.reference,
+            mandate_signed_at=mandate.accepted_at,
+            idempotency_key=side_effect.idempotency_key,
+        )
+    except PaymentUnavailable as error:
+        raise TransientDeliveryError(str(error)) from error
+    except PaymentDeclined as returned:
+        Payment.objects.filter(pk=payment.pk, state=Payment.State.MANDATED).update(
+            state=Payment.State.RETURNED,
+            decline_reason=str(returned)[:200],
+            updated_at=timezone.now(),
+        )
+        logger.warning("direct debit of order %s returned: %s", payment.order.number, returned)
+        return
+    Payment.objects.filter(pk=payment.pk, state=Payment.State.MANDATED).update(
+        state=Payment.State.SUBMITTED,
+        amount_captured=amount,
+        provider_reference=result.reference,
+        updated_at=timezone.now(),
     )
 
 

@@ -7,11 +7,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.exceptions import DomainError
 from customers.exceptions import InvalidPhoneNumber
 from customers.phones import phone_to_e164
 from newsletter.wording import CONSENT_WORDING_CURRENT, CONSENT_WORDINGS
 from orders.models import Order
 from orders.services.placement import MAX_QUANTITY
+from payments.sepa import ACCOUNT_HOLDER_MAX_LENGTH, IBAN_INPUT_MAX_LENGTH, iban_clean
 
 # "48.57, 13.43" or "48,57 13,43": coordinates typed instead of a place (decimals required, so
 # a postcode never reads as coordinates).
@@ -70,6 +72,15 @@ class LocationForm(forms.Form):
         return cleaned
 
 
+# Why an IBAN was refused (payments.sepa), in the shopper's words.
+IBAN_MESSAGES = {
+    "checksum": _("This IBAN's check digits do not match. Please check it for a typo."),
+    "country": _("Direct debit needs an account in the SEPA area (e.g. an IBAN starting DE)."),
+    "length": _("This IBAN has too many or too few characters."),
+    "format": _("Enter your IBAN, e.g. DE89 3704 0044 0532 0130 00."),
+}
+
+
 class CheckoutForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"),
@@ -109,7 +120,11 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Payment"),
         choices=[
-            (Order.PaymentMethod.CARD, _("Pay online by card now")),
+            (Order.PaymentMethod.CARD, _("Card: reserved now, charged only when you collect")),
+            (
+                Order.PaymentMethod.SEPA_DEBIT,
+                _("Direct debit: debited from your account only after you collect"),
+            ),
             (Order.PaymentMethod.PAY_IN_STORE, _("Pay in store at pickup")),
         ],
         initial=Order.PaymentMethod.CARD,
@@ -118,6 +133,23 @@ class CheckoutForm(forms.Form):
     allow_transfer = forms.BooleanField(
         label=_("If the store runs out, send it from another store (takes longer)"),
         required=False,
+    )
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=IBAN_INPUT_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+    account_holder = forms.CharField(
+        label=_("Account holder"),
+        max_length=ACCOUNT_HOLDER_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    mandate_accepted = forms.BooleanField(
+        label=_("I give the SEPA direct debit mandate above."), required=False
     )
     # The choices depend on the store and the stock: the page lists them, the service checks.
     pickup_slot = forms.CharField(label=_("Pickup time"), max_length=40, required=False)
@@ -136,6 +168,28 @@ class CheckoutForm(forms.Form):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            "sms" in cleaned.get("notify_by", [])
+            and not cleaned.get("phone")
+            and ("phone" not in self.errors)
+        ):
+            self.add_error("phone", _("Give a mobile number for the text messages."))
+        if cleaned.get("payment_method") != Order.PaymentMethod.SEPA_DEBIT:
+            return cleaned
+        try:
+            iban_clean(cleaned.get("iban") or "")
+        except DomainError as refusal:
+            self.add_error("iban", IBAN_MESSAGES[refusal.extra["reason"]])
+        holder = " ".join((cleaned.get("account_holder") or "").split())
+        if not holder:
+            self.add_error("account_holder", _("Enter the name of the account holder."))
+        cleaned["account_holder"] = holder
+        if not cleaned.get("mandate_accepted"):
+            self.add_error("mandate_accepted", _("Please give the mandate to pay by direct debit."))
+        return cleaned
 
     def clean_pickup_slot(self) -> datetime.datetime | None:
         value = self.cleaned_data["pickup_slot"].strip()
@@ -162,15 +216,6 @@ class CheckoutForm(forms.Form):
     def clean_notify_by(self) -> list[str]:
         return self.cleaned_data["notify_by"] or ["email"]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if (
-            "sms" in cleaned.get("notify_by", [])
-            and not cleaned.get("phone")
-            and ("phone" not in self.errors)
-        ):
-            self.add_error("phone", _("Give a mobile number for the text messages."))
-        return cleaned
 
 
 CANCEL_REASONS = [

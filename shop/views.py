@@ -5,6 +5,7 @@ through orders.services; these views only turn forms into calls and errors into 
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,13 +37,16 @@ from orders.selectors import (
     SlotChoice,
     order_available_actions,
     order_get_for_shopper,
+    order_payment_status,
     order_pickup_code_for_shopper,
+    order_sepa_mandate,
     pickup_slot_list_for_order,
 )
 from orders.services import LineInput, order_cancel, order_place
 from orders.services.placement import MAX_QUANTITY
+from payments.sepa import SepaInput, mandate_text
 from shop import dates
-from shop.forms import CancelForm, CheckoutForm, LocationForm, SearchForm
+from shop.forms import IBAN_MESSAGES, CancelForm, CheckoutForm, LocationForm, SearchForm
 from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
 from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
@@ -68,10 +72,6 @@ STATE_HEADLINES = {
         "This order was not collected in time and has been cancelled."
     ),
 }
-PAYMENT_LABELS = {
-    Order.PaymentMethod.CARD: gettext_lazy("Card, paid online"),
-    Order.PaymentMethod.PAY_IN_STORE: gettext_lazy("Pay in store at pickup"),
-}
 # The progress bar: the step each state has reached.
 STEP_OF_STATE = {
     Order.State.PLACED: 0,
@@ -96,6 +96,10 @@ CHECKOUT_FIELD_OF = {
     "curbside": None,
     "campaign": None,
     "pickup_slot": "pickup_slot",
+    "sepa": "iban",
+    "sepa.iban": "iban",
+    "sepa.account_holder": "account_holder",
+    "sepa.mandate_accepted": "mandate_accepted",
 }
 CHECKOUT_MESSAGES = {
     "email": gettext_lazy("Enter a valid e-mail address."),
@@ -106,6 +110,9 @@ CHECKOUT_MESSAGES = {
     "payment_method": gettext_lazy("Choose how you want to pay."),
     "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
     "pickup_slot": gettext_lazy("Choose one of the pickup times in the list."),
+    "iban": IBAN_MESSAGES["format"],
+    "account_holder": gettext_lazy("Enter the name of the account holder."),
+    "mandate_accepted": gettext_lazy("Please give the mandate to pay by direct debit."),
 }
 CHECKOUT_MESSAGES_BY_CODE = {
     "store_not_click_and_collect": (
@@ -377,6 +384,9 @@ def _checkout_error(form: CheckoutForm, error: DomainError) -> list[dict]:
             message = _("Sold out at this store.")
         form.add_error("quantity", message)
         return error.extra.get("alternatives", [])
+    if error.code == "invalid_iban":
+        form.add_error("iban", str(IBAN_MESSAGES[error.extra.get("reason", "format")]))
+        return []
     if error.code in CHECKOUT_MESSAGES_BY_CODE:
         field, message = CHECKOUT_MESSAGES_BY_CODE[error.code]
         form.add_error(field, str(message))
@@ -424,6 +434,13 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
                     curbside=data["curbside"],
                     campaign=data["campaign"],
                     notify_by=data["notify_by"],
+                    sepa=SepaInput(
+                        iban=data["iban"],
+                        account_holder=data["account_holder"],
+                        mandate_accepted=data["mandate_accepted"],
+                    )
+                    if data["payment_method"] == Order.PaymentMethod.SEPA_DEBIT
+                    else None,
                 )
             except DomainError as error:
                 alternatives = _checkout_error(form, error)
@@ -464,6 +481,8 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
             "slot_choice": slot_choice,
             "slot_days": _slot_days(chosen.store, slot_choice) if slot_choice else [],
             "selected_slot": form["pickup_slot"].value() or "",
+            "mandate_text": mandate_text(language=_shopper_language()),
+            "sandbox_payments": settings.PAYMENT_GATEWAY.endswith(".SandboxGateway"),
             "alternatives": alternatives,
             "campaign": campaign,
             "back_url": _with_query(reverse("shop:product", args=[product.sku]), campaign=campaign),
@@ -537,7 +556,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "store": store,
             "opening_hours": _opening_hours(store),
             "closures": _upcoming_closures(store),
-            "payment_label": PAYMENT_LABELS[order.payment_method],
+            "payment": order_payment_status(order=order),
+            "mandate": order_sepa_mandate(order=order),
             "pickup_code": pickup_code,
             "qr_svg": (
                 _qr_svg(counter_qr_payload(number=order.number, code=pickup_code))

@@ -294,6 +294,10 @@ SHOP_BASE_URL = env.str(
     "SHOP_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.SandboxGateway")
+# Who collects SEPA direct debits: named in the mandate the shopper accepts. The default
+# identifier is the one the Deutsche Bundesbank publishes for tests.
+SEPA_CREDITOR_NAME = env.str("SEPA_CREDITOR_NAME", default="Click & Collect Baumarkt GmbH")
+SEPA_CREDITOR_ID = env.str("SEPA_CREDITOR_ID", default="DE98ZZZ09999999999")
 SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.sms.SandboxSmsBackend")
 # Limits against hoarding: open orders and units in open orders per customer.
 ORDER_MAX_OPEN_PER_CUSTOMER = env.int("ORDER_MAX_OPEN_PER_CUSTOMER", default=5)

@@ -16,6 +16,7 @@ from inventory.models import Transfer
 from orders.models import Order, OrderLine
 from orders.selectors import TRANSFER_DIRECTIONS
 from orders.services.placement import MAX_QUANTITY, NOTIFY_CHANNELS
+from payments.sepa import ACCOUNT_HOLDER_MAX_LENGTH, IBAN_INPUT_MAX_LENGTH
 
 MAX_LINES = 50
 SKU_MAX_LENGTH = 32
@@ -37,6 +38,14 @@ class LineInputSerializer(serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
+class SepaInputSerializer(serializers.Serializer):
+    iban = StrictCharField(max_length=IBAN_INPUT_MAX_LENGTH, help_text="Spaces are ignored.")
+    account_holder = StrictCharField(max_length=ACCOUNT_HOLDER_MAX_LENGTH)
+    mandate_accepted = StrictBooleanField(
+        help_text="true: the shopper accepted the SEPA direct debit mandate shown to them."
+    )
+
+
 class OrderPlaceInputSerializer(serializers.Serializer):
     customer = CustomerInputSerializer()
     pickup_store = StrictCharField(max_length=12)
@@ -53,6 +62,12 @@ class OrderPlaceInputSerializer(serializers.Serializer):
         min_length=1,
         max_length=len(NOTIFY_CHANNELS),
         help_text="Channels for every message about the order; SMS needs customer.phone.",
+    )
+    sepa = SepaInputSerializer(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="Required with payment_method sepa_debit.",
     )
 
 
@@ -226,6 +241,16 @@ class OrderSummarySerializer(serializers.ModelSerializer):
 OrderPageSerializer = page_serializer(OrderSummarySerializer, "OrderPage")
 
 
+class OrderPaymentSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    state = serializers.CharField(
+        help_text="authorization_pending, authorized, captured, refunded, declined, mandated, "
+        "submitted, returned, due_at_pickup, paid_in_store, nothing_charged or free"
+    )
+    text = serializers.CharField(help_text="What the shopper is told, in the request's language.")
+    mandate_reference = serializers.CharField(allow_null=True)
+
+
 class OrderDetailSerializer(serializers.ModelSerializer):
     """The whole order for its caller. `timeline`, `available_actions` and `pickup_code` come
     from the view through the context, because they depend on who is asking."""
@@ -241,6 +266,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     notify_by = serializers.ListField(
         source="notify_channels", child=serializers.CharField(), read_only=True
     )
+    payment = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -255,6 +281,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
             "curbside",
             "allow_transfer",
             "payment_method",
+            "payment",
             "currency",
             "subtotal",
             "total",
@@ -282,6 +309,16 @@ class OrderDetailSerializer(serializers.ModelSerializer):
 
     def get_available_actions(self, order: Order) -> list[str]:
         return self.context["available_actions"]
+
+    @extend_schema_field(OrderPaymentSerializer)
+    def get_payment(self, order: Order) -> dict:
+        status = self.context["payment"]
+        return {
+            "method": status.method,
+            "state": status.state,
+            "text": str(status.text),
+            "mandate_reference": self.context.get("mandate_reference"),
+        }
 
     def get_pickup_code(self, order: Order) -> str | None:
         """Only for the shopper, and only while the order is ready for pickup."""

@@ -37,6 +37,7 @@ from orders.api.serializers import (
     TransferSerializer,
 )
 from orders.models import Order
+from payments.sepa import SepaInput
 from stores.selectors import (
     pickup_slot_horizon,
     store_get_for_reader,
@@ -84,6 +85,8 @@ def order_response(order: Order, caller: Caller) -> Response:
         "pickup_code": (
             selectors.order_pickup_code_for_shopper(order=order) if caller.is_shopper else None
         ),
+        "payment": selectors.order_payment_status(order=order),
+        "mandate_reference": selectors.order_mandate_reference(order=order),
     }
     return Response(OrderDetailSerializer(order, context=context).data)
 
@@ -149,6 +152,7 @@ class OrderListView(ApiView):
             campaign=data["campaign"],
             notify_by=data["notify_by"],
             actor=request.user if request.user.is_authenticated else None,
+            sepa=SepaInput(**data["sepa"]) if data["sepa"] else None,
             # idempotent() opened a transaction for this placement alone.
             savepoint=False,
         )

@@ -78,7 +78,11 @@ def _release_everything(order: Order, lines: Sequence[OrderLine], actor: User | 
 
 def _void_payment(order: Order, now) -> None:
     payment = Payment.objects.filter(order=order).first()
-    if payment is not None and payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED):
+    if payment is not None and payment.state in (
+        Payment.State.PENDING,
+        Payment.State.AUTHORIZED,
+        Payment.State.MANDATED,
+    ):
         side_effect_add(
             order=order, kind=SideEffect.Kind.PAYMENT_VOID, key=f"void:{order.number}", now=now
         )
@@ -244,8 +248,9 @@ def order_hand_over(
 ) -> Order:
     """ready_for_pickup → collected; locks the order, then the reservations' stock rows; checks
     the pickup code in constant time (a wrong one counts, 5 lock the hand-over) or takes a
-    manager's override with its reason; consumes the reservations; queues the payment capture,
-    the receipt and (promotional, with consent) accessory suggestions."""
+    manager's override with its reason; consumes the reservations; queues the payment capture
+    (card) or the direct debit (SEPA), the receipt and (promotional, with consent) accessory
+    suggestions."""
     override_reason = (override_reason or "").strip()
     pickup_code = codes.pickup_code_normalise(pickup_code)
     if not override_reason and not pickup_code:
@@ -297,10 +302,14 @@ def order_hand_over(
                 reason=f"manager override: {override_reason}" if override_reason else "",
             )
             if Payment.objects.filter(order=order).exists():
+                # Card: capture what was authorized; direct debit: submit it, only now.
+                debit = order.payment_method == Order.PaymentMethod.SEPA_DEBIT
                 side_effect_add(
                     order=order,
-                    kind=SideEffect.Kind.PAYMENT_CAPTURE,
-                    key=f"capture:{order.number}",
+                    kind=SideEffect.Kind.PAYMENT_DEBIT
+                    if debit
+                    else SideEffect.Kind.PAYMENT_CAPTURE,
+                    key=f"debit:{order.number}" if debit else f"capture:{order.number}",
                     now=now,
                 )
             notification_queue(

@@ -38,7 +38,8 @@ from orders.exceptions import (
 from orders.models import Order, OrderLine, OrderTransition
 from orders.services.common import User, history_rows
 from payments.models import Payment, SideEffect
-from payments.services import side_effect_add
+from payments.sepa import SepaInput, sepa_clean
+from payments.services import sepa_mandate_add, side_effect_add
 from stores.models import Store
 from stores.selectors import SlotOffer, pickup_slot_find, store_ready_by
 from stores.services import pickup_slot_book
@@ -245,18 +246,20 @@ def order_place(
     actor: User | None = None,
     kind: str = Order.Kind.STANDARD,
     now: datetime.datetime | None = None,
+    sepa: SepaInput | None = None,
     savepoint: bool = True,
 ) -> PlacedOrder:
     """→ placed → reserved (in stock at the pickup store) or → sourcing (allow_transfer); locks the
     customer row, then the pickup store's stock rows, then the pickup slot's row; queues the
-    confirmation and, for card, the payment authorization. Raises before writing anything on bad
-    input, missing stock, a slot too early for the order or a full slot.
+    confirmation and, for card, the payment authorization; for SEPA direct debit records the
+    mandate (the debit waits for the hand-over). Raises before writing anything on bad input (an
+    invalid IBAN, a mandate not accepted), missing stock, a slot too early or a full slot.
     `savepoint=False` when the caller's transaction holds this placement alone (an API request):
     no savepoint is taken inside it, and an error rolls back the caller's whole transaction."""
     now = now or timezone.now()
     customer = _customer_clean(customer)
     if payment_method not in Order.PaymentMethod.values:
-        raise _invalid("payment_method", "Choose card or pay_in_store.")
+        raise _invalid("payment_method", "Choose card, sepa_debit or pay_in_store.")
     if channel not in Order.SalesChannel.values:
         raise _invalid("channel", "Choose web, app, hotline or store.")
     if kind not in Order.Kind.values:
@@ -270,6 +273,7 @@ def order_place(
     if curbside and not store.curbside_enabled:
         raise CurbsideNotAvailable(fields={"curbside": ["Not offered at this store."]})
     slot = _slot_find(store, pickup_slot, now)
+    debit = sepa_clean(sepa) if payment_method == Order.PaymentMethod.SEPA_DEBIT else None
     wanted = {products[sku].pk: quantity for sku, quantity in merged.items()}
 
     with transaction.atomic(savepoint=savepoint):
@@ -375,6 +379,8 @@ def order_place(
                 key=f"authorize:{order.number}",
                 now=now,
             )
+        if debit is not None and order.total > 0:
+            sepa_mandate_add(order=order, sepa=debit, language=customer.language, now=now)
         notification_queue(
             customer=buyer,
             template="confirmation",

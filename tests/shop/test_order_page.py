@@ -29,7 +29,7 @@ def test_the_order_page_shows_status_lines_store_and_hours(client, placed):
     assert page.count('<li class="done">') == 1
     assert "Akku-Bohrschrauber 18V, 2 Akkus, im Koffer" in page
     assert "€129.00" in page
-    assert "Pay in store at pickup" in page
+    assert "Pay in store when you collect." in page
     assert "Neuburger Straße 120<br>" in page
     assert '<tr><th scope="row">Monday</th><td>08:00–20:00</td></tr>' in page
     assert '<tr><th scope="row">Sunday</th><td>Closed</td></tr>' in page

@@ -15,7 +15,7 @@ from tests.shop.data import order_path
 PO = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 # What a page shows that is data or a name, the same in every language.
-NEUTRAL = ["Click & Collect", "Click", "Collect", "English", "Deutsch", "EN", "DE", "km"]
+NEUTRAL = ["Click & Collect", "Click", "Collect", "English", "Deutsch", "EN", "DE", "km", "IBAN"]
 # Phrases of the English pages that must never show on a German page.
 ENGLISH_PHRASES = [
     "Search",

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0001_initial'),
         ('inventory', '0007_product_popularity_index'),
-        ('orders', '0005_order_attention'),
+        ('orders', '0006_sepa_direct_debit'),
         ('stores', '0003_pickup_slot'),
     ]
 
