@@ -217,7 +217,6 @@ class CheckoutForm(forms.Form):
         return self.cleaned_data["notify_by"] or ["email"]
 
 
-
 CANCEL_REASONS = [
     ("changed_mind", _("I changed my mind")),
     ("found_elsewhere", _("I found it somewhere else")),
