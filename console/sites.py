@@ -3,8 +3,9 @@ and the managers' KPIs."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -23,6 +24,8 @@ class StaffConsoleSite(admin.AdminSite):
     site_title = _("Click & Collect staff console")
     index_title = _("Start of shift")
     index_template = "console/start.html"
+    # The start page lists every section; the side navigation would take a third of a tablet.
+    enable_nav_sidebar = False
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)
@@ -33,25 +36,36 @@ class StaffConsoleSite(admin.AdminSite):
         return [
             path("pick-list/", self.admin_view(self.pick_list_view), name="console_pick_list"),
             path("kpis/", self.admin_view(self.kpis_view), name="console_kpis"),
+            path("queues/", self.admin_view(self.queues_view), name="console_queues"),
             *super().get_urls(),
         ]
 
-    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    def _queues_context(self, request: HttpRequest) -> dict:
         role = console_role(request)
         stores = stores_readable(role)
         store = store_from_request(request, stores=stores, role=role)
         now = timezone.now()
-        context = {
+        return {
             "store": store,
             "now": now,
             "queues": console_start_queues(store=store, now=now) if store else None,
             "transfer_queue_keys": TRANSFER_QUEUE_KEYS,
+            "refresh_seconds": settings.CONSOLE_QUEUE_REFRESH_SECONDS,
             "store_choices": stores if role.reads_every_store else None,
             "can_work": bool(store) and role.can_work_at(store.pk),
             "can_see_kpis": bool(store) and role.can_see_kpis_of(store.pk),
-            **(extra_context or {}),
         }
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        context = {**self._queues_context(request), **(extra_context or {})}
         return super().index(request, extra_context=context)
+
+    def queues_view(self, request: HttpRequest) -> HttpResponse:
+        """The counts and queues alone, for the shift page's periodic refresh."""
+        context = self._queues_context(request)
+        if context["store"] is None:
+            raise Http404
+        return TemplateResponse(request, "console/queues_poll.html", context)
 
     def pick_list_view(self, request: HttpRequest) -> HttpResponse:
         role = console_role(request)

@@ -176,7 +176,10 @@ def _stock_levels_lock(*, store_id: int, product_ids: Iterable[int]) -> dict[int
 
 def _transfer_lock(transfer_id: object) -> Transfer:
     transfer = (
-        Transfer.objects.select_for_update().filter(pk=transfer_id).first()
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("source_store", "destination_store")
+        .filter(pk=transfer_id)
+        .first()
         if _is_int(transfer_id)
         else None
     )
@@ -737,7 +740,7 @@ def transfer_ship(*, transfer_id: int, actor: User | None = None) -> Transfer:
             reference=_transfer_reference(transfer.pk),
             consume=True,
             kind=Kind.TRANSFER_OUT,
-            reason=f"to store {transfer.destination_store_id}",
+            reason=f"to store {transfer.destination_store.code}",
             actor=actor,
         )
         shipped_totals: dict[int, int] = defaultdict(int)
@@ -782,7 +785,7 @@ def transfer_receive(*, transfer_id: int, actor: User | None = None) -> Transfer
                     kind=Kind.TRANSFER_IN,
                     on_hand_delta=line.quantity,
                     reference=transfer_reference,
-                    reason=f"from store {transfer.source_store_id}",
+                    reason=f"from store {transfer.source_store.code}",
                     actor_id=actor_id,
                 ),
                 StockMovement(

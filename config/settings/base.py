@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "outbox",
     "stores",
     "inventory",
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     # Marks the requests whose reads may go to the read replica; inert without one.
     "config.replica.ReplicaReadsMiddleware",
 ]
@@ -165,6 +167,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Order for pickup in store, run the pickup counter, start exchanges.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What every operation may answer whatever its view declares (400 invalid_characters, 429
+    # where throttled) and the strings' real limits: api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.schema_contract_hook",
+    ],
     # Swagger UI from the installed sidecar package, so the docs work offline and behind a CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -303,6 +311,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.sms.SandboxSmsBackend")
 ORDER_MAX_OPEN_PER_CUSTOMER = env.int("ORDER_MAX_OPEN_PER_CUSTOMER", default=5)
 ORDER_MAX_UNITS_PER_CUSTOMER = env.int("ORDER_MAX_UNITS_PER_CUSTOMER", default=50)
 ORDER_REMINDER_HOURS_BEFORE_EXPIRY = env.int("ORDER_REMINDER_HOURS_BEFORE_EXPIRY", default=24)
+# How often the console's shift page fetches its counts and queues again (seconds).
+CONSOLE_QUEUE_REFRESH_SECONDS = env.int("CONSOLE_QUEUE_REFRESH_SECONDS", default=30)
 ORDER_SOURCING_RETRY_MINUTES = env.int("ORDER_SOURCING_RETRY_MINUTES", default=15)
 ORDER_SOURCING_GIVE_UP_HOURS = env.int("ORDER_SOURCING_GIVE_UP_HOURS", default=48)
 # Outbox rows still pending this long after they were due are enqueued again by the relay.

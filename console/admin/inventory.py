@@ -6,6 +6,8 @@ from django.contrib.admin.utils import flatten
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
@@ -22,6 +24,7 @@ from console.forms import (
     TransferRefuseForm,
     TransferShipForm,
 )
+from console.journal import journal_reason, journal_reference
 from console.labels import TRANSFER_ACTIONS, TRANSFER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
 from console.stores import stores_workable
@@ -71,13 +74,12 @@ class StockLevelAdmin(ConsoleModelAdmin):
     change_list_template = "console/stocklevel_change_list.html"
     list_display = (
         "sku",
-        "product_name",
         "store_code",
         "on_hand",
         "reserved",
         "safety_stock",
         "available_units",
-        "updated_at",
+        "updated",
         "ledger",
     )
     list_select_related = ("store", "product")
@@ -94,7 +96,15 @@ class StockLevelAdmin(ConsoleModelAdmin):
 
     @admin.display(description=_("SKU"), ordering="product__sku")
     def sku(self, level: StockLevel) -> str:
-        return level.product.sku
+        product = level.product
+        return format_html('{}<span class="cc-sub">{}</span>', product.sku, product.name)
+
+    @admin.display(description=_("Updated"), ordering="updated_at")
+    def updated(self, level: StockLevel) -> str:
+        return format_html(
+            '<span class="cc-when">{}</span>',
+            date_format(timezone.localtime(level.updated_at), "d.m. H:i"),
+        )
 
     @admin.display(description=_("Product"), ordering="product__name")
     def product_name(self, level: StockLevel) -> str:
@@ -262,14 +272,13 @@ class StockMovementAdmin(ConsoleModelAdmin):
 
     store_lookups = ("stock_level__store",)
     list_display = (
-        "created_at",
+        "when",
         "store_code",
         "sku",
         "kind",
-        "on_hand_delta",
-        "reserved_delta",
-        "reference",
-        "reason",
+        "on_hand_change",
+        "reserved_change",
+        "what",
         "actor",
     )
     list_filter = ("kind",)
@@ -290,9 +299,33 @@ class StockMovementAdmin(ConsoleModelAdmin):
         # The stock level page links here with ?stock_level__id__exact=: one SKU at one store.
         return lookup == "stock_level__id__exact" or super().lookup_allowed(lookup, value, request)
 
+    @admin.display(description=_("When"), ordering="created_at")
+    def when(self, movement: StockMovement) -> str:
+        return format_html(
+            '<span class="cc-when">{}</span>',
+            date_format(timezone.localtime(movement.created_at), "d.m. H:i"),
+        )
+
     @admin.display(description=_("SKU"), ordering="stock_level__product__sku")
     def sku(self, movement: StockMovement) -> str:
-        return f"{movement.stock_level.product.sku} {movement.stock_level.product.name}"
+        product = movement.stock_level.product
+        return format_html('{}<span class="cc-sub">{}</span>', product.sku, product.name)
+
+    @admin.display(description=_("On hand"), ordering="on_hand_delta")
+    def on_hand_change(self, movement: StockMovement) -> str:
+        return f"{movement.on_hand_delta:+d}" if movement.on_hand_delta else "–"
+
+    @admin.display(description=_("Reserved"), ordering="reserved_delta")
+    def reserved_change(self, movement: StockMovement) -> str:
+        return f"{movement.reserved_delta:+d}" if movement.reserved_delta else "–"
+
+    @admin.display(description=_("Reason and reference"))
+    def what(self, movement: StockMovement) -> str:
+        return format_html(
+            '{}<span class="cc-sub">{}</span>',
+            journal_reason(movement.reason),
+            journal_reference(movement.reference),
+        )
 
     @admin.display(description=_("Store"), ordering="stock_level__store__code")
     def store_code(self, movement: StockMovement) -> str:

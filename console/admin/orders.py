@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
@@ -36,6 +38,16 @@ from orders.services import (
 )
 from payments.models import Payment
 from stores.roles import user_is_manager_of
+
+
+def _short(moment) -> str:
+    """A time in a list: short, in the reader's format, never wrapped."""
+    if moment is None:
+        return "–"
+    return format_html(
+        '<span class="cc-when">{}</span>',
+        date_format(timezone.localtime(moment), "d.m. H:i"),
+    )
 
 
 def _counter_code_key(order: Order) -> str:
@@ -114,8 +126,8 @@ class OrderAdmin(ConsoleModelAdmin):
         "customer_name",
         "units",
         "store_code",
-        "placed_at",
-        "hold_until",
+        "placed",
+        "hold_ends",
     )
     list_display_links = ("number",)
     list_filter = ("state", "channel", "kind")
@@ -218,6 +230,14 @@ class OrderAdmin(ConsoleModelAdmin):
     @admin.display(description=_("Units"), ordering="units")
     def units(self, order: Order) -> int:
         return order.units or 0
+
+    @admin.display(description=_("Placed"), ordering="placed_at")
+    def placed(self, order: Order) -> str:
+        return _short(order.placed_at)
+
+    @admin.display(description=_("Hold ends"), ordering="hold_until")
+    def hold_ends(self, order: Order) -> str:
+        return _short(order.hold_until)
 
     @admin.display(description=_("Store"), ordering="pickup_store__code")
     def store_code(self, order: Order) -> str:

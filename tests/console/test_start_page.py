@@ -110,3 +110,34 @@ def test_a_clerks_start_page_has_no_hotline_link(clerk_client):
     response = clerk_client.get(reverse("admin:index"))
 
     assert reverse("hotline:search") not in response.content.decode()
+
+
+def test_the_queues_refresh_themselves_on_the_interval_from_settings(clerk_client, store, settings):
+    settings.CONSOLE_QUEUE_REFRESH_SECONDS = 5
+
+    page = clerk_client.get(reverse("admin:index")).content.decode()
+
+    poll = page.split('id="cc-queues"')[1].split(">")[0]
+    assert f'hx-get="{reverse("admin:console_queues")}?store=PAS-01"' in poll
+    assert 'hx-trigger="every 5s"' in poll
+    assert "htmx-2.min.js" in page
+    assert page.index('id="cc-scan"') < page.index('id="cc-queues"')
+
+
+def test_the_refresh_answers_the_counts_and_queues_alone(clerk_client, store):
+    order = scenario.order_fact(store, Order.State.RESERVED)
+
+    response = clerk_client.get(reverse("admin:console_queues"), {"store": "PAS-01"})
+
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="cc-queues"' in fragment
+    assert order.number in fragment
+    assert "<html" not in fragment
+    assert 'id="cc-scan"' not in fragment
+
+
+def test_the_refresh_of_another_stores_queues_answers_404(clerk_client, store, other_store):
+    response = clerk_client.get(reverse("admin:console_queues"), {"store": other_store.code})
+
+    assert response.status_code == 404
