@@ -302,3 +302,30 @@ def test_every_message_renders_in_both_languages_for_email_and_sms(
     assert order.number in mail.outbox[-1].subject + mail.outbox[-1].body
     assert order.number in sms.sandbox_outbox[-1].body
     assert "{{" not in mail.outbox[-1].body
+
+
+def test_an_sms_provider_outage_keeps_the_sms_queued_and_a_later_attempt_sends_it(
+    place, stocked, clerk, settings
+):
+    settings.SMS_BACKEND = "tests.orders.backends.UnreachableSmsBackend"
+    placed = place(
+        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="+4917012345")
+    )
+    Customer.objects.filter(pk=placed.order.customer_id).update(preferred_channel="sms")
+    order_start_picking(order=placed.order, by=clerk)
+    order_mark_ready(order=placed.order, by=clerk)
+
+    with pytest.raises(TransientDeliveryError):
+        _deliver("ready", channel="sms")
+
+    notification = Notification.objects.get(template="ready", channel="sms")
+    assert (notification.status, notification.attempts) == ("queued", 1)
+    assert notification.last_error == "SmsUnavailable: provider unreachable"
+    assert notification.next_attempt_at > timezone.now()
+    assert list(sms.sandbox_outbox) == []
+
+    settings.SMS_BACKEND = "messaging.sms.SandboxSmsBackend"
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+
+    assert _deliver("ready", channel="sms") == "sent"
+    assert [message.to for message in sms.sandbox_outbox] == ["+4917012345"]
