@@ -309,9 +309,9 @@ def test_an_sms_provider_outage_keeps_the_sms_queued_and_a_later_attempt_sends_i
 ):
     settings.SMS_BACKEND = "tests.orders.backends.UnreachableSmsBackend"
     placed = place(
-        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="+4917012345")
+        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="0170 12345678"),
+        notify_by=["email", "sms"],
     )
-    Customer.objects.filter(pk=placed.order.customer_id).update(preferred_channel="sms")
     order_start_picking(order=placed.order, by=clerk)
     order_mark_ready(order=placed.order, by=clerk)
 
@@ -328,4 +328,4 @@ def test_an_sms_provider_outage_keeps_the_sms_queued_and_a_later_attempt_sends_i
     Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
 
     assert _deliver("ready", channel="sms") == "sent"
-    assert [message.to for message in sms.sandbox_outbox] == ["+4917012345"]
+    assert [message.to for message in sms.sandbox_outbox] == ["+4917012345678"]
