@@ -59,6 +59,12 @@ class StrictCharField(serializers.CharField):
 
     default_error_messages = {"invalid": "Must be a string."}
 
+    def __init__(self, **kwargs):
+        # Blank is refused unless allowed: say so in the schema too (minLength 1).
+        if not kwargs.get("allow_blank") and kwargs.get("min_length") is None:
+            kwargs["min_length"] = 1
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")

@@ -41,3 +41,57 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
         code: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS[code])
         for code in statuses
     }
+
+
+# A time of day as the API reads and writes it: "08:00" or "08:00:00", with no offset (OpenAPI's
+# `format: time` would demand one).
+TIME_OF_DAY_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+# What the bad-bytes middleware (config.middleware) refuses in every string: NUL.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _strings_without_nul(node) -> None:
+    """Every free-text string (no enum, pattern or format of its own) states that NUL is
+    refused, as config.middleware enforces for every request."""
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = TIME_OF_DAY_PATTERN
+        elif node.get("type") == "string" and not {"enum", "pattern", "format"} & set(node):
+            node["pattern"] = NO_NUL_PATTERN
+        for value in node.values():
+            _strings_without_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strings_without_nul(value)
+
+
+def schema_contract_hook(result, generator, request, public):
+    """drf-spectacular post-processing: what every operation may answer whatever its view says.
+
+    Any request may be refused with 400 `invalid_characters` (the middleware runs first), and
+    every throttled view may answer 429; times of day carry their real pattern."""
+    throttled = {
+        (path, method.lower())
+        for path, _regex, method, callback in generator.endpoints
+        if getattr(callback.cls, "throttle_classes", None)
+    }
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            wanted = {"400": _DESCRIPTIONS[400]}
+            if (path, method) in throttled:
+                wanted["429"] = _DESCRIPTIONS[429]
+            for code, description in wanted.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "content": {"application/json": {"schema": error}},
+                        "description": description,
+                    },
+                )
+            for parameter in operation.get("parameters", []):
+                _strings_without_nul(parameter.get("schema", {}))
+    _strings_without_nul(result.get("components", {}).get("schemas", {}))
+    return result

@@ -10,7 +10,11 @@ from inventory.selectors import product_list_accessories_available
 from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable
 from orders.models import Order
-from orders.selectors import order_access_token_for_messages, order_pickup_code_for_shopper
+from orders.selectors import (
+    order_access_token_for_messages,
+    order_payment_status,
+    order_pickup_code_for_shopper,
+)
 
 # Messages that carry the pickup code make sense only while the order waits at the counter.
 NEEDS_READY = {"ready", "reminder"}
@@ -51,7 +55,7 @@ def order_message_context(notification: Notification) -> dict:
     Raises MessageNotApplicable when the message no longer fits the order."""
     if notification.order_id is None:
         return {}
-    order = Order.objects.select_related("pickup_store").get(pk=notification.order_id)
+    order = Order.objects.select_related("pickup_store", "payment").get(pk=notification.order_id)
     lines = list(order.lines.select_related("product").order_by("pk"))
     store = order.pickup_store
     context = {
@@ -60,6 +64,10 @@ def order_message_context(notification: Notification) -> dict:
         "store": store,
         "order_url": order_url(order),
         "ready_by": _local(order.ready_by, order),
+        "pickup_slot": _local(order.pickup_slot, order),
+        "pickup_slot_end": _local(order.pickup_slot_ends_at, order),
+        # How the payment stands, the same words as the order page (orders.payment_status).
+        "payment_text": order_payment_status(order=order).text,
         "hold_until": _local(order.hold_until, order),
     }
     if notification.template == "accessories":

@@ -11,6 +11,7 @@ urlpatterns = [
     # The path the confirmation message links to (orders.messages.order_url).
     path("orders/<str:number>/", views.order_detail, name="order"),
     path("orders/<str:number>/cancel/", views.order_cancel_confirm, name="order_cancel"),
+    path("orders/<str:number>/calendar.ics", views.order_calendar, name="order_calendar"),
     path("newsletter/", newsletter.subscribe, name="newsletter_subscribe"),
     # The links of the newsletter's mails (newsletter.messages); tokens are signed.
     path("newsletter/confirm/<str:token>/", newsletter.confirm, name="newsletter_confirm"),

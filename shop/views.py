@@ -4,6 +4,7 @@ through orders.services; these views only turn forms into calls and errors into 
 
 from urllib.parse import urlencode
 
+import icalendar
 import segno
 from django.conf import settings
 from django.db.models import Q
@@ -554,6 +555,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "opening_hours": _opening_hours(store),
             "closures": _upcoming_closures(store),
             "payment": order_payment_status(order=order),
+            "calendar_url": _with_query(
+                reverse("shop:order_calendar", args=[order.number]), token=token
+            ),
             "mandate": order_sepa_mandate(order=order),
             "pickup_code": pickup_code,
             "qr_svg": (
@@ -598,3 +602,40 @@ def order_cancel_confirm(request: HttpRequest, number: str) -> HttpResponse:
         {"order": order, "form": form, "order_url": _order_url(order.number, token)},
         status=status,
     )
+
+
+@never_cache
+def order_calendar(request: HttpRequest, number: str) -> HttpResponse:
+    """The order's pickup slot as an .ics file for the shopper's calendar; 404 without a slot or
+    once the order is closed."""
+    token = request.GET.get("token", "")
+    try:
+        order = order_get_for_shopper(number=number, access_token=token)
+    except OrderNotFound:
+        return _not_found(request, what="order")
+    if order.pickup_slot is None or order.state not in Order.OPEN_STATES:
+        return _not_found(request, what="order")
+    store = order.pickup_store
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Click & Collect//pickup//EN")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    # Stable per order and slot: importing the file again updates the event instead of adding one.
+    event.add("uid", f"pickup-{order.number}-{order.pickup_slot:%Y%m%dT%H%M%SZ}@click-and-collect")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", order.pickup_slot)
+    event.add("dtend", order.pickup_slot_ends_at)
+    event.add(
+        "summary",
+        _("Pick up order %(number)s at %(store)s") % {"number": order.number, "store": store.name},
+    )
+    event.add("location", f"{store.name}, {store.street}, {store.postcode} {store.city}")
+    event.add(
+        "description",
+        _("Your order page (shows the pickup code once the order is ready): %(url)s")
+        % {"url": request.build_absolute_uri(_order_url(order.number, token))},
+    )
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pickup-{order.number}.ics"'
+    return response

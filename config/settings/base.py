@@ -167,6 +167,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Order for pickup in store, run the pickup counter, start exchanges.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What every operation may answer whatever its view declares (400 invalid_characters, 429
+    # where throttled) and the strings' real limits: api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.schema_contract_hook",
+    ],
     # Swagger UI from the installed sidecar package, so the docs work offline and behind a CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

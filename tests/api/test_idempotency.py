@@ -16,7 +16,10 @@ from api.idempotency import idempotent
 from api.models import IdempotencyRecord
 from api.tasks import idempotency_record_purge_task
 from config.exceptions import InvalidInput
+from inventory.models import StockLevel
 from stores.models import Store
+from tests.api.conftest import clerk_of, client_for
+from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreFactory
 
 
@@ -185,3 +188,34 @@ def test_records_older_than_the_retention_are_purged_and_newer_ones_kept():
 
     assert deleted == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_a_key_belongs_to_its_caller_so_another_clerk_with_the_same_key_does_the_work():
+    store = StoreFactory(code="PAS-01")
+    drill = ProductFactory(sku="DRL-18V")
+    StockLevelFactory(store=store, product=drill, on_hand=10)
+    first_clerk, second_clerk = clerk_of(store), clerk_of(store)
+    body = {"sku": "DRL-18V", "kind": "receipt", "quantity": 1}
+    headers = {"Idempotency-Key": "delivery-42"}
+
+    first = client_for(first_clerk).post(
+        "/api/v1/stores/PAS-01/stock/", body, format="json", headers=headers
+    )
+    retry = client_for(first_clerk).post(
+        "/api/v1/stores/PAS-01/stock/", body, format="json", headers=headers
+    )
+    other = client_for(second_clerk).post(
+        "/api/v1/stores/PAS-01/stock/", body, format="json", headers=headers
+    )
+
+    assert (first.status_code, retry.status_code, other.status_code) == (201, 201, 201)
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in other.headers
+    assert StockLevel.objects.get(store=store, product=drill).on_hand == 12
+    assert sorted(IdempotencyRecord.objects.values_list("scope", flat=True)) == sorted(
+        [
+            f"stock.change:{store.pk}:user:{first_clerk.pk}",
+            f"stock.change:{store.pk}:user:{second_clerk.pk}",
+        ]
+    )

@@ -71,7 +71,7 @@ def test_an_agent_finds_the_customer_by_phone_and_starts_an_exchange(new_page, s
     expect(page.locator("h1")).to_have_text("Erika Müller")
     timeline = page.locator("#timeline")
     expect(timeline.get_by_text(f"Order {order.number} collected at Passau Mitte")).to_be_visible()
-    expect(timeline.get_by_text("Came from the campaign “newsletter-2026-11”")).to_be_visible()
+    expect(timeline.get_by_text("from the campaign “newsletter-2026-11”")).to_be_visible()
     expect(timeline.locator(".hotline-channel-app").first).to_be_visible()
     screenshot(page, "hotline-timeline")
 

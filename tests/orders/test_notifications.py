@@ -12,8 +12,10 @@ from messaging.services import notification_deliver, notification_queue
 from orders.selectors import order_pickup_code_for_shopper
 from orders.services import order_cancel, order_mark_ready, order_start_picking
 from outbox.services import TransientDeliveryError
+from payments.sepa import SepaInput
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.orders.factories import CustomerFactory
+from tests.support.clock import STORY_MORNING, berlin
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,9 @@ def test_an_english_speaking_customer_gets_the_english_message(place, stocked):
     _deliver("confirmation")
 
     assert mail.outbox[0].subject == f"Your order {placed.order.number} has been received"
-    assert "Total: 89.90 EUR (charged only when you collect)" in mail.outbox[0].body
+    assert "Total: 89.90 EUR – Card: the amount is reserved on your card and charged only when" in (
+        mail.outbox[0].body
+    )
 
 
 def test_the_ready_message_carries_the_code_the_hours_and_three_accessories_in_stock(
@@ -298,3 +302,62 @@ def test_every_message_renders_in_both_languages_for_email_and_sms(
     assert order.number in mail.outbox[-1].subject + mail.outbox[-1].body
     assert order.number in sms.sandbox_outbox[-1].body
     assert "{{" not in mail.outbox[-1].body
+
+
+def test_the_confirmation_states_the_slot_and_the_payment_as_it_stands(place, stocked):
+    place(
+        now=STORY_MORNING,
+        pickup_slot=berlin(3, 18),
+        payment_method="sepa_debit",
+        sepa=SepaInput(
+            iban="DE89370400440532013000", account_holder="Frau Müller", mandate_accepted=True
+        ),
+    )
+
+    _deliver("confirmation")
+
+    body = mail.outbox[0].body
+    assert "Ihre Abholzeit: Do, 03.12.2026, 18:00–19:00 Uhr." in body
+    assert (
+        "Summe: 89,90 EUR – Lastschrift: Der Betrag wird erst nach der Abholung von Ihrem Konto "
+        "abgebucht." in body
+    )
+
+
+def test_a_cancelled_card_order_never_says_it_was_paid_in_its_message(place, stocked):
+    placed = place(customer=CustomerInput(email="smith@example.com", name="Ann", language="en"))
+    order_cancel(order=placed.order, by=None, reason="changed my mind")
+
+    _deliver("confirmation")
+
+    assert (
+        "Total: 89.90 EUR – Card: nothing has been charged; any reservation is released."
+        in mail.outbox[0].body
+    )
+
+
+def test_an_sms_provider_outage_keeps_the_sms_queued_and_a_later_attempt_sends_it(
+    place, stocked, clerk, settings
+):
+    settings.SMS_BACKEND = "tests.orders.backends.UnreachableSmsBackend"
+    placed = place(
+        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="+4917012345")
+    )
+    Customer.objects.filter(pk=placed.order.customer_id).update(preferred_channel="sms")
+    order_start_picking(order=placed.order, by=clerk)
+    order_mark_ready(order=placed.order, by=clerk)
+
+    with pytest.raises(TransientDeliveryError):
+        _deliver("ready", channel="sms")
+
+    notification = Notification.objects.get(template="ready", channel="sms")
+    assert (notification.status, notification.attempts) == ("queued", 1)
+    assert notification.last_error == "SmsUnavailable: provider unreachable"
+    assert notification.next_attempt_at > timezone.now()
+    assert list(sms.sandbox_outbox) == []
+
+    settings.SMS_BACKEND = "messaging.sms.SandboxSmsBackend"
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+
+    assert _deliver("ready", channel="sms") == "sent"
+    assert [message.to for message in sms.sandbox_outbox] == ["+4917012345"]

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from inventory.models import StockLevel
 from messaging.models import Notification
@@ -13,6 +14,7 @@ from orders.services import (
     order_mark_ready,
     order_start_picking,
 )
+from outbox.services import TransientDeliveryError
 from payments.gateways import PaymentDeclined, SandboxGateway
 from payments.models import Payment, SideEffect
 from payments.services import payment_refund, side_effect_perform
@@ -176,3 +178,27 @@ def test_an_order_never_charged_cannot_be_refunded(place, stocked):
         payment_refund(order=order, amount=Decimal("1.00"), reference="RMA-1")
 
     assert refused.value.code == "payment_not_refundable"
+
+
+def test_a_payment_provider_outage_keeps_the_authorization_pending_and_retries_it_later(
+    place, stocked, settings
+):
+    settings.PAYMENT_GATEWAY = "tests.orders.backends.UnreachablePaymentGateway"
+    order = place().order
+
+    with pytest.raises(TransientDeliveryError):
+        _perform("payment_authorize")
+
+    side_effect = SideEffect.objects.get(kind="payment_authorize")
+    assert (side_effect.status, side_effect.attempts) == ("pending", 1)
+    assert side_effect.last_error.endswith("payment provider unreachable")
+    assert side_effect.next_attempt_at > timezone.now()
+    assert Payment.objects.get(order=order).state == "pending"
+    assert Order.objects.get(pk=order.pk).state == "reserved"
+
+    settings.PAYMENT_GATEWAY = "payments.gateways.SandboxGateway"
+    SideEffect.objects.filter(pk=side_effect.pk).update(next_attempt_at=timezone.now())
+
+    assert _perform("payment_authorize") == "done"
+    assert Payment.objects.get(order=order).state == "authorized"
+    assert SideEffect.objects.get(pk=side_effect.pk).attempts == 2
