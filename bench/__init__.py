@@ -9,6 +9,7 @@ readable table and, as its very last line, one JSON object with its figures.
 - search: the catalogue search
 - pool: database connections and latency of gunicorn processes per way of connecting
 - beats: two beat processes for two minutes, each periodic job sent once per period
+- http_orders: placing orders over HTTP against gunicorn, a worker on Redis and PostgreSQL
 """
 
 import argparse
@@ -16,7 +17,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve", "search", "pool", "beats")
+BENCHMARKS = ("availability", "reserve", "search", "pool", "beats", "http_orders")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,20 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 POSTGRESQL_ENGINE = "django.db.backends.postgresql"
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+
+
+def sqlite_options() -> dict:
+    """The embedded default is one file shared by the web, worker and beat processes.
+    Write-ahead logging lets readers go on while one process writes; every transaction takes the
+    write lock when it begins (BEGIN IMMEDIATE) instead of failing half-way when it cannot
+    upgrade a read lock, which no waiting can fix; and a writer waits up to SQLITE_BUSY_TIMEOUT
+    seconds for the lock instead of failing at once with "database is locked"."""
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=30.0),
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
 
 
 def databases(
@@ -36,6 +50,8 @@ def databases(
     pool_max_size = env.int("DATABASE_POOL_MAX_SIZE", default=0)
     for database in result.values():
         database["ATOMIC_REQUESTS"] = False
+        if database["ENGINE"] == SQLITE_ENGINE:
+            database["OPTIONS"] = {**sqlite_options(), **database.get("OPTIONS", {})}
         database["CONN_HEALTH_CHECKS"] = health_checks
         if pool_max_size and database["ENGINE"] == POSTGRESQL_ENGINE:
             database["CONN_MAX_AGE"] = 0

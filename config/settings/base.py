@@ -1,5 +1,7 @@
 """Settings shared by every environment. Anything that differs per deployment comes from env.py."""
 
+from pathlib import Path
+
 from kombu import Exchange, Queue
 
 from config.env import BASE_DIR, VAR_DIR, databases, env
@@ -136,8 +138,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Click & Collect <ord
 # stores adds its travel time first.
 PICKING_LEAD_TIME_MINUTES = env.int("PICKING_LEAD_TIME_MINUTES", default=120)
 TRANSFER_LEAD_TIME_HOURS = env.int("TRANSFER_LEAD_TIME_HOURS", default=48)
-# Seconds a web process remembers stores' opening hours and closures for availability answers;
-# an edit of hours shows within this time. 0 turns the memory off.
+# Seconds a web process remembers stores' opening hours and closures for availability answers
+# and the ready-by time of new orders; an edit of hours shows within this time. 0 turns it off.
 STORE_SCHEDULE_CACHE_SECONDS = env.int("STORE_SCHEDULE_CACHE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
@@ -147,8 +149,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson, with DRF's encoder for what it does not know (api/renderers.py).
+    "DEFAULT_PARSER_CLASSES": ["api.renderers.OrjsonParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.OrjsonRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
@@ -193,7 +196,7 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ----------------------------------------------------------------------------------
 # The default broker needs no server: kombu's filesystem transport, so the demo runs a real
 # worker and beat with nothing installed. Production sets CELERY_BROKER_URL=redis://...
-BROKER_FOLDER = VAR_DIR / "broker"
+BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
 # True when an operator configured a broker; /readyz then also requires it and a live worker.
@@ -283,7 +286,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work is declared here; each entry only wakes a task that reads due rows from the
 # database, so nothing depends on long ETAs held in Redis. Later features add their entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 # Only the holder of the beat lock sends periodic tasks (config/beat.py); a standby retries the
 # lock, and the leader checks it still holds it, this often.
 CELERY_BEAT_SCHEDULER = "config.beat.SingleBeatScheduler"
