@@ -184,7 +184,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} ({self.state})"
+        # Shown in titles and breadcrumbs: the state as people say it, never its code.
+        return f"{self.number} ({self.get_state_display()})"
 
     @property
     def notify_channels(self) -> list[str]:
@@ -388,4 +389,6 @@ class OrderTransition(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.source or '-'} -> {self.target} ({self.transition})"
+        states = dict(Order.State.choices)
+        source = states.get(self.source, self.source) if self.source else "–"
+        return f"{source} → {states.get(self.target, self.target)}"
