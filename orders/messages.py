@@ -5,12 +5,11 @@ token) are derived here, at send time, and never written to the outbox row."""
 import zoneinfo
 
 from django.conf import settings
-from django.utils import timezone
 
+from customers.models import Channel, Customer
 from inventory.selectors import product_list_accessories_available
 from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable
-from messaging.services import promotion_allowed
 from orders.models import Order
 from orders.selectors import (
     order_access_token_for_messages,
@@ -52,12 +51,20 @@ def _accessories(order: Order, lines) -> list:
     return list(found.values())[:ACCESSORIES_SHOWN]
 
 
+def _promotions_consented(customer: Customer, channel: str) -> bool:
+    if channel == Channel.SMS:
+        return customer.sms_promotions_consent
+    return customer.email_promotions_consent
+
+
 def order_message_context(notification: Notification) -> dict:
     """The order, its lines, store, link and times; the pickup code for messages that need it.
     Raises MessageNotApplicable when the message no longer fits the order."""
     if notification.order_id is None:
         return {}
-    order = Order.objects.select_related("pickup_store", "payment").get(pk=notification.order_id)
+    order = Order.objects.select_related("pickup_store", "customer", "payment").get(
+        pk=notification.order_id
+    )
     lines = list(order.lines.select_related("product").order_by("pk"))
     store = order.pickup_store
     context = {
@@ -88,11 +95,10 @@ def order_message_context(notification: Notification) -> dict:
                 {"day": names[hours.weekday], "opens": hours.opens, "closes": hours.closes}
                 for hours in store.opening_hours.order_by("weekday")
             ],
-            # Suggestions are promotional: only with consent on the channel and within the cap.
+            # Suggestions are advertising: only for a customer who agreed to promotions on
+            # this channel, even inside a transactional message.
             accessories=_accessories(order, lines)
-            if promotion_allowed(
-                customer=notification.customer, channel=notification.channel, now=timezone.now()
-            )
+            if _promotions_consented(order.customer, notification.channel)
             else [],
         )
     return context

@@ -100,6 +100,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
     subtotal = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2, default=0)
     total = models.DecimalField(_("total"), max_digits=10, decimal_places=2, default=0)
     campaign = models.CharField(_("campaign"), max_length=64, blank=True)
+    # How the shopper asked to be told (checkout's "notify by"): every message about this order
+    # goes on each chosen channel.
+    notify_by_email = models.BooleanField(_("notify by e-mail"), default=True)
+    notify_by_sms = models.BooleanField(_("notify by SMS"), default=False)
     cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
 
     # The pickup code is never stored: it is an HMAC of the server secret, the number, this
@@ -157,6 +161,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 condition=Q(subtotal__gte=0) & Q(total__gte=0), name="order_totals_not_negative"
             ),
             models.CheckConstraint(
+                condition=Q(notify_by_email=True) | Q(notify_by_sms=True),
+                name="order_notified_on_some_channel",
+            ),
+            models.CheckConstraint(
                 condition=Q(payment_method__in=["card", "pay_in_store", "sepa_debit"]),
                 name="order_payment_method_known",
             ),
@@ -176,7 +184,17 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} ({self.state})"
+        # Shown in titles and breadcrumbs: the state as people say it, never its code.
+        return f"{self.number} ({self.get_state_display()})"
+
+    @property
+    def notify_channels(self) -> list[str]:
+        """The channels every message about this order goes on: "email", "sms" or both."""
+        return [
+            channel
+            for channel, chosen in (("email", self.notify_by_email), ("sms", self.notify_by_sms))
+            if chosen
+        ]
 
     @property
     def hand_over_locked(self) -> bool:
@@ -371,4 +389,6 @@ class OrderTransition(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.source or '-'} -> {self.target} ({self.transition})"
+        states = dict(Order.State.choices)
+        source = states.get(self.source, self.source) if self.source else "–"
+        return f"{source} → {states.get(self.target, self.target)}"

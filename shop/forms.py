@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
+from customers.exceptions import InvalidPhoneNumber
+from customers.phones import phone_to_e164
 from newsletter.wording import CONSENT_WORDING_CURRENT, CONSENT_WORDINGS
 from orders.models import Order
 from orders.services.placement import MAX_QUANTITY
@@ -16,7 +18,6 @@ from payments.sepa import ACCOUNT_HOLDER_MAX_LENGTH, IBAN_INPUT_MAX_LENGTH, iban
 # "48.57, 13.43" or "48,57 13,43": coordinates typed instead of a place (decimals required, so
 # a postcode never reads as coordinates).
 COORDINATES = re.compile(r"^\s*(-?\d{1,2}[.,]\d+)\s*[,; ]\s*(-?\d{1,3}[.,]\d+)\s*$")
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 class SearchForm(forms.Form):
@@ -95,10 +96,18 @@ class CheckoutForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Mobile number (optional)"),
-        help_text=_("For a text message when your order is ready, e.g. +49 151 2345678."),
+        help_text=_("For text messages about your order, e.g. 0151 2345678 or +49 151 2345678."),
         max_length=24,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    notify_by = forms.MultipleChoiceField(
+        label=_("Tell me about my order by"),
+        choices=[("email", _("E-mail")), ("sms", _("Text message (SMS)"))],
+        initial=["email"],
+        # Nothing ticked means the default, e-mail (SPEC §4), as for the API.
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     store = forms.ChoiceField(label=_("Pickup store"))
     quantity = forms.IntegerField(
@@ -162,6 +171,12 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            "sms" in cleaned.get("notify_by", [])
+            and not cleaned.get("phone")
+            and ("phone" not in self.errors)
+        ):
+            self.add_error("phone", _("Give a mobile number for the text messages."))
         if cleaned.get("payment_method") != Order.PaymentMethod.SEPA_DEBIT:
             return cleaned
         try:
@@ -189,14 +204,17 @@ class CheckoutForm(forms.Form):
         return slot
 
     def clean_phone(self) -> str:
-        phone = "".join(self.cleaned_data["phone"].split()).replace("-", "").replace("/", "")
-        if phone.startswith("00"):
-            phone = "+" + phone[2:]
-        if phone and not E164.match(phone):
+        # Read as the stores' country reads it; the order service reads it again with the
+        # chosen store's country.
+        try:
+            return phone_to_e164(self.cleaned_data["phone"])
+        except InvalidPhoneNumber:
             raise forms.ValidationError(
-                _("Enter the number with its country code, e.g. +49 151 2345678.")
-            )
-        return phone
+                _("Enter a phone number, e.g. 0151 2345678 or +49 151 2345678.")
+            ) from None
+
+    def clean_notify_by(self) -> list[str]:
+        return self.cleaned_data["notify_by"] or ["email"]
 
 
 CANCEL_REASONS = [

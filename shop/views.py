@@ -88,6 +88,7 @@ CHECKOUT_FIELD_OF = {
     "customer.email": "email",
     "customer.name": "name",
     "customer.phone": "phone",
+    "notify_by": "notify_by",
     "customer.language": None,
     "pickup_store": "store",
     "payment_method": "payment_method",
@@ -104,7 +105,8 @@ CHECKOUT_FIELD_OF = {
 CHECKOUT_MESSAGES = {
     "email": gettext_lazy("Enter a valid e-mail address."),
     "name": gettext_lazy("Enter your name (at most 120 characters)."),
-    "phone": gettext_lazy("Enter the number with its country code, e.g. +49 151 2345678."),
+    "phone": gettext_lazy("Enter a phone number, e.g. 0151 2345678 or +49 151 2345678."),
+    "notify_by": gettext_lazy("Choose e-mail, text message or both."),
     "store": gettext_lazy("Choose one of the stores in the list."),
     "payment_method": gettext_lazy("Choose how you want to pay."),
     "quantity": format_lazy(gettext_lazy("Choose a quantity from 1 to {max}."), max=MAX_QUANTITY),
@@ -432,6 +434,7 @@ def checkout(request: HttpRequest, sku: str) -> HttpResponse:
                     pickup_slot=data["pickup_slot"],
                     curbside=data["curbside"],
                     campaign=data["campaign"],
+                    notify_by=data["notify_by"],
                     sepa=SepaInput(
                         iban=data["iban"],
                         account_holder=data["account_holder"],

@@ -300,8 +300,12 @@ CELERY_BEAT_SCHEDULE["inventory-reconcile"] = {
 }
 
 # --- Orders -----------------------------------------------------------------------------------
-# Where the shopper's order page lives; messages link to it with the order's secret token.
-SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://localhost:8000")
+# Where the shop lives: every link in a message (the order page with its secret token, the
+# newsletter's links) starts with it. Locally the port `make run` serves on (PORT); production
+# requires it to be set.
+SHOP_BASE_URL = env.str(
+    "SHOP_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.SandboxGateway")
 # Who collects SEPA direct debits: named in the mandate the shopper accepts. The default
 # identifier is the one the Deutsche Bundesbank publishes for tests.

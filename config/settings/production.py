@@ -13,6 +13,12 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or "not-secr
     )
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="").rstrip("/")
+if not SHOP_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "Set SHOP_BASE_URL to the shop's public address, e.g. https://shop.example.com: every "
+        "link in a message to a shopper starts with it."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -15,7 +15,7 @@ from customers.models import Language
 from inventory.models import Transfer
 from orders.models import Order, OrderLine
 from orders.selectors import TRANSFER_DIRECTIONS
-from orders.services.placement import MAX_QUANTITY
+from orders.services.placement import MAX_QUANTITY, NOTIFY_CHANNELS
 from payments.sepa import ACCOUNT_HOLDER_MAX_LENGTH, IBAN_INPUT_MAX_LENGTH
 
 MAX_LINES = 50
@@ -55,6 +55,14 @@ class OrderPlaceInputSerializer(serializers.Serializer):
     pickup_slot = serializers.DateTimeField(required=False, default=None, allow_null=True)
     curbside = StrictBooleanField(required=False, default=False)
     campaign = StrictCharField(required=False, default="", allow_blank=True, max_length=64)
+    notify_by = serializers.ListField(
+        child=serializers.ChoiceField(choices=NOTIFY_CHANNELS),
+        required=False,
+        default=["email"],
+        min_length=1,
+        max_length=len(NOTIFY_CHANNELS),
+        help_text="Channels for every message about the order; SMS needs customer.phone.",
+    )
     sepa = SepaInputSerializer(
         required=False,
         default=None,
@@ -255,6 +263,9 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     timeline = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
     pickup_code = serializers.SerializerMethodField()
+    notify_by = serializers.ListField(
+        source="notify_channels", child=serializers.CharField(), read_only=True
+    )
     payment = serializers.SerializerMethodField()
 
     class Meta:
@@ -275,6 +286,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
             "subtotal",
             "total",
             "campaign",
+            "notify_by",
             "lines",
             "placed_at",
             "ready_by",

@@ -150,6 +150,7 @@ class OrderListView(ApiView):
             pickup_slot=data["pickup_slot"],
             curbside=data["curbside"],
             campaign=data["campaign"],
+            notify_by=data["notify_by"],
             actor=request.user if request.user.is_authenticated else None,
             sepa=SepaInput(**data["sepa"]) if data["sepa"] else None,
             # idempotent() opened a transaction for this placement alone.

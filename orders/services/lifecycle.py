@@ -103,6 +103,7 @@ def _cancel_locked(order: Order, by: User | None, reason: str, now) -> Order:
         template="cancelled",
         key=f"cancelled:{order.number}",
         order=order,
+        channels=order.notify_channels,
         context={"reason": reason},
         now=now,
     )
@@ -198,6 +199,7 @@ def order_report_shortage(*, order: Order, by: User, shortages: Sequence[LineInp
             template="shortage",
             key=f"shortage:{order.number}:{now.timestamp()}",
             order=order,
+            channels=order.notify_channels,
             context={"cancelled_lines": cancelled},
             now=now,
         )
@@ -235,6 +237,7 @@ def order_mark_ready(*, order: Order, by: User, now: datetime.datetime | None = 
         template="ready",
         key=f"ready:{order.number}:v{order.pickup_code_version}",
         order=order,
+        channels=order.notify_channels,
         now=now,
     )
     return order
@@ -314,6 +317,7 @@ def order_hand_over(
                 template="collected",
                 key=f"collected:{order.number}",
                 order=order,
+                channels=order.notify_channels,
                 now=now,
             )
             # Promotional: goes only with the customer's consent and within the frequency cap.
@@ -322,6 +326,7 @@ def order_hand_over(
                 template="accessories",
                 key=f"accessories:{order.number}",
                 order=order,
+                channels=order.notify_channels,
                 promotional=True,
                 now=now,
             )
@@ -364,6 +369,7 @@ def order_expire(*, order_id: int, now: datetime.datetime | None = None) -> Orde
         template="expired",
         key=f"expired:{order.number}",
         order=order,
+        channels=order.notify_channels,
         now=now,
     )
     return order
@@ -385,6 +391,7 @@ def order_remind(*, order_id: int, now: datetime.datetime | None = None) -> Orde
         template="reminder",
         key=f"reminder:{order.number}:v{order.pickup_code_version}",
         order=order,
+        channels=order.notify_channels,
         now=now,
     )
     return order
@@ -455,6 +462,7 @@ def order_source(*, order_id: int, now: datetime.datetime | None = None) -> Orde
         template="sourcing",
         key=f"sourcing:{order.number}:{transfer.pk}",
         order=order,
+        channels=order.notify_channels,
         context={"source_store": candidates[0].store.name},
         now=now,
     )
@@ -494,6 +502,7 @@ def order_complete_sourcing(
             template="ready_by_changed",
             key=f"ready-by:{order.number}:{transfer.pk}",
             order=order,
+            channels=order.notify_channels,
             now=now,
         )
     return order

@@ -3,7 +3,7 @@ start sourcing, record the payment to authorize and the confirmation to send."""
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +14,8 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from config.db import insert_unless_exists
-from customers.models import E164, Customer, Language
+from customers.models import Customer, Language
+from customers.phones import phone_to_e164
 from customers.services import CustomerInput, customer_upsert
 from inventory import exceptions as inventory_errors
 from inventory.models import Product
@@ -47,6 +48,7 @@ from stores.services import pickup_slot_book
 MAX_QUANTITY = 99
 MAX_LINES = 50
 ALTERNATIVES_SHOWN = 3
+NOTIFY_CHANNELS = ("email", "sms")
 # A clash of random order numbers is rare (25^8 of them); a few tries always find a free one.
 NUMBER_ATTEMPTS = 5
 
@@ -76,19 +78,31 @@ def _customer_clean(customer: CustomerInput) -> CustomerInput:
     name = (customer.name or "").strip()
     if not name or len(name) > 120:
         raise _invalid("customer.name", "Enter a name of at most 120 characters.")
-    phone = "".join((customer.phone or "").split()).replace("-", "")
-    if phone:
-        try:
-            E164(phone)
-        except ValidationError as error:
-            raise _invalid("customer.phone", "Enter the phone number as +49… (E.164).") from error
     language = (customer.language or "de").lower()
     if language not in Language.values:
         raise _invalid("customer.language", "Choose de or en.")
     local, _, domain = email.rpartition("@")
     return CustomerInput(
-        email=f"{local}@{domain.lower()}", name=name, phone=phone, language=language
+        email=f"{local}@{domain.lower()}", name=name, phone=customer.phone, language=language
     )
+
+
+def _contact_clean(
+    customer: CustomerInput, notify_by: Sequence[str], store: Store
+) -> tuple[CustomerInput, list[str]]:
+    """The phone in E.164 (a national number read in the pickup store's country) and the
+    channels to notify on; SMS needs a phone."""
+    channels = list(dict.fromkeys(notify_by))
+    if not channels or any(channel not in NOTIFY_CHANNELS for channel in channels):
+        raise _invalid("notify_by", "Choose email, sms or both.")
+    phone = phone_to_e164(customer.phone, region=store.country, field="customer.phone")
+    if "sms" in channels and not phone:
+        raise InvalidOrderInput(
+            "A text message needs a phone number.",
+            fields={"customer.phone": ["Give a mobile number for the SMS."]},
+            field_codes={"customer.phone": "phone_required"},
+        )
+    return replace(customer, phone=phone), channels
 
 
 def _lines_merge(lines: Sequence[LineInput]) -> dict[str, int]:
@@ -228,6 +242,7 @@ def order_place(
     pickup_slot: datetime.datetime | None = None,
     curbside: bool = False,
     campaign: str = "",
+    notify_by: Sequence[str] = ("email",),
     actor: User | None = None,
     kind: str = Order.Kind.STANDARD,
     now: datetime.datetime | None = None,
@@ -254,6 +269,7 @@ def order_place(
         raise _invalid("campaign", "At most 64 characters.")
     merged = _lines_merge(lines)
     store, products = _store_and_products_get(pickup_store_code, merged)
+    customer, channels = _contact_clean(customer, notify_by, store)
     if curbside and not store.curbside_enabled:
         raise CurbsideNotAvailable(fields={"curbside": ["Not offered at this store."]})
     slot = _slot_find(store, pickup_slot, now)
@@ -296,6 +312,8 @@ def order_place(
             subtotal=subtotal,
             total=subtotal,
             campaign=campaign,
+            notify_by_email="email" in channels,
+            notify_by_sms="sms" in channels,
             placed_at=now,
         )
         if hold is not None:
@@ -368,6 +386,7 @@ def order_place(
             template="confirmation",
             key=f"confirmation:{order.number}",
             order=order,
+            channels=order.notify_channels,
             now=now,
         )
     return PlacedOrder(order=order, access_token=token)

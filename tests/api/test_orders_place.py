@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from customers.models import Customer
 from inventory.models import Reservation, StockLevel
+from messaging.models import Notification
 from orders.models import Order
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreFactory
@@ -275,9 +276,9 @@ def test_a_missing_required_field_answers_400(anonymous, stocked, missing):
         ({"curbside": True}, 400, "curbside_not_available"),
         ({"pickup_slot": "2020-01-01T10:00:00+01:00"}, 400, "invalid"),
         (
-            {"customer": {"email": "m@example.com", "name": "M", "phone": "0851 123"}},
+            {"customer": {"email": "m@example.com", "name": "M", "phone": "12345"}},
             400,
-            "invalid",
+            "invalid_phone",
         ),
     ],
 )
@@ -316,3 +317,81 @@ def test_a_form_encoded_order_answers_415_and_writes_nothing(anonymous, stocked)
 
     assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
     assert nothing_written()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0851 12345", "+4985112345"),
+        ("(0851) 123456", "+49851123456"),
+        ("0049 851 123456", "+49851123456"),
+        ("+49 170 12345678", "+4917012345678"),
+    ],
+)
+def test_a_german_number_as_people_type_it_is_stored_in_e164(anonymous, stocked, typed, stored):
+    response = anonymous.post(
+        URL,
+        order_body(customer={"email": "m@example.com", "name": "M", "phone": typed}),
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert Customer.objects.get().phone == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["12345", "0851", "+49 0000 000", "Frau Müller", "+999 123"])
+def test_a_phone_number_that_is_not_one_answers_400_invalid_phone_and_writes_nothing(
+    anonymous, stocked, typed
+):
+    response = anonymous.post(
+        URL,
+        order_body(customer={"email": "m@example.com", "name": "M", "phone": typed}),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_phone"
+    assert list(response.json()["fields"]) == ["customer.phone"]
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_sms_without_a_phone_number_answers_400_naming_the_phone_and_writes_nothing(
+    anonymous, stocked
+):
+    response = anonymous.post(
+        URL,
+        order_body(customer={"email": "m@example.com", "name": "M"}, notify_by=["sms"]),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["customer.phone"]
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("notify_by", [[], ["fax"], "sms", [["sms"]]])
+def test_notify_by_other_than_email_and_sms_answers_400(anonymous, stocked, notify_by):
+    response = anonymous.post(URL, order_body(notify_by=notify_by), format="json")
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "notify_by" in response.json()["fields"]
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_the_channels_chosen_are_kept_on_the_order_and_shown(anonymous, stocked):
+    placed = anonymous.post(URL, order_body(notify_by=["sms", "email"]), format="json").json()
+
+    shown = anonymous.get(
+        f"{URL}{placed['number']}/", HTTP_X_ORDER_TOKEN=placed["access_token"]
+    ).json()
+
+    assert shown["notify_by"] == ["email", "sms"]
+    assert [(row.template, row.channel) for row in Notification.objects.order_by("channel")] == [
+        ("confirmation", "email"),
+        ("confirmation", "sms"),
+    ]

@@ -11,7 +11,14 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SHOP_BASE_URL",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,10 +52,37 @@ def test_check_deploy_is_clean_under_production_settings():
         "DEBUG",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="shop.example.com",
+        SHOP_BASE_URL="https://shop.example.com",
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_the_shops_address_for_message_links():
+    result = run_manage(
+        "check", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="shop.example.com"
+    )
+
+    assert result.returncode != 0
+    assert "Set SHOP_BASE_URL" in result.stderr
+
+
+def test_locally_message_links_use_the_port_the_shop_runs_on():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; "
+         "print(settings.SHOP_BASE_URL)"],
+        cwd=ROOT,
+        env={
+            **{key: value for key, value in os.environ.items() if key != "SHOP_BASE_URL"},
+            "PORT": "8123",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"
 
 
 def test_production_settings_with_a_replica_and_a_pool_install_the_router_and_pool_both():
@@ -65,6 +99,7 @@ def test_production_settings_with_a_replica_and_a_pool_install_the_router_and_po
         script,
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="shop.example.com",
+        SHOP_BASE_URL="https://shop.example.com",
         DATABASE_URL="postgres://app@primary.internal:5432/shop",
         DATABASE_REPLICA_URL="postgres://app@replica.internal:5432/shop",
         DATABASE_POOL_MAX_SIZE="2",

@@ -174,6 +174,7 @@ class Lab:
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": SECRET_KEY,
             "ALLOWED_HOSTS": ",".join(host.address for host in self.hosts.values()),
+            "SHOP_BASE_URL": f"http://{next(iter(self.hosts.values())).address}",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": self.database_url,
             "CELERY_BROKER_URL": self.broker_url,

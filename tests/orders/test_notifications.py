@@ -89,27 +89,13 @@ def test_the_ready_message_carries_the_code_the_hours_and_three_accessories_in_s
     assert "Akku 4Ah" not in body
 
 
-def test_the_ready_message_suggests_no_accessories_without_consent(
-    place, store, stocked, drill, clerk
+def test_a_shopper_who_chose_sms_at_checkout_also_gets_the_ready_message_by_sms(
+    place, stocked, clerk
 ):
-    accessory = ProductFactory(sku="ACC-1", name="Koffer", price="10.00")
-    drill.accessories.add(accessory)
-    StockLevelFactory(store=store, product=accessory, on_hand=3)
-    order = place().order
-    order_start_picking(order=order, by=clerk)
-    order_mark_ready(order=order, by=clerk)
-
-    _deliver("ready")
-
-    assert "Abholcode" in mail.outbox[0].body
-    assert "Koffer" not in mail.outbox[0].body
-
-
-def test_a_customer_preferring_sms_also_gets_the_ready_message_by_sms(place, stocked, clerk):
     placed = place(
-        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="+4917012345")
+        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="0170 12345678"),
+        notify_by=["email", "sms"],
     )
-    Customer.objects.filter(pk=placed.order.customer_id).update(preferred_channel="sms")
     order_start_picking(order=placed.order, by=clerk)
     order = order_mark_ready(order=placed.order, by=clerk)
 
@@ -119,8 +105,9 @@ def test_a_customer_preferring_sms_also_gets_the_ready_message_by_sms(place, sto
     assert status == "sent"
     assert [(message.to, message.body) for message in sms.sandbox_outbox] == [
         (
-            "+4917012345",
-            f"Bestellung {order.number} liegt in Passau Mitte bereit. Abholcode: {code}",
+            "+4917012345678",
+            f"Bestellung {order.number} liegt zur Abholung bereit (Passau Mitte). "
+            f"Abholcode: {code}",
         )
     ]
     assert Notification.objects.get(template="ready", channel="sms").provider_id.startswith(
@@ -292,7 +279,7 @@ def test_every_message_renders_in_both_languages_for_email_and_sms(
     drill.accessories.add(bits)
     order = place(
         customer=CustomerInput(
-            email="x@example.com", name="Kim", phone="+4917099999", language=language
+            email="x@example.com", name="Kim", phone="+4917099999999", language=language
         )
     ).order
     Customer.objects.filter(pk=order.customer_id).update(
@@ -358,9 +345,9 @@ def test_an_sms_provider_outage_keeps_the_sms_queued_and_a_later_attempt_sends_i
 ):
     settings.SMS_BACKEND = "tests.orders.backends.UnreachableSmsBackend"
     placed = place(
-        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="+4917012345")
+        customer=CustomerInput(email="sms@example.com", name="Herr Huber", phone="0170 12345678"),
+        notify_by=["email", "sms"],
     )
-    Customer.objects.filter(pk=placed.order.customer_id).update(preferred_channel="sms")
     order_start_picking(order=placed.order, by=clerk)
     order_mark_ready(order=placed.order, by=clerk)
 
@@ -377,4 +364,4 @@ def test_an_sms_provider_outage_keeps_the_sms_queued_and_a_later_attempt_sends_i
     Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
 
     assert _deliver("ready", channel="sms") == "sent"
-    assert [message.to for message in sms.sandbox_outbox] == ["+4917012345"]
+    assert [message.to for message in sms.sandbox_outbox] == ["+4917012345678"]

@@ -194,8 +194,8 @@ def test_transfers_allowed_but_no_store_having_it_still_answers_insufficient_sto
         ),
         ({"customer": CustomerInput(email="a@example.com", name=" ")}, "invalid", "customer.name"),
         (
-            {"customer": CustomerInput(email="a@example.com", name="A", phone="0851 123")},
-            "invalid",
+            {"customer": CustomerInput(email="a@example.com", name="A", phone="12345")},
+            "invalid_phone",
             "customer.phone",
         ),
         (
