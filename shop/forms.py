@@ -96,7 +96,7 @@ class CheckoutForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Mobile number (optional)"),
-        help_text=_("For text messages about your order, e.g. 0151 2345678 or +49 151 2345678."),
+        help_text=_("For text messages about your order, e.g. 0151 23456789 or +49 151 23456789."),
         max_length=24,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -210,7 +210,7 @@ class CheckoutForm(forms.Form):
             return phone_to_e164(self.cleaned_data["phone"])
         except InvalidPhoneNumber:
             raise forms.ValidationError(
-                _("Enter a phone number, e.g. 0151 2345678 or +49 151 2345678.")
+                _("Enter a phone number, e.g. 0151 23456789 or +49 151 23456789.")
             ) from None
 
     def clean_notify_by(self) -> list[str]:

@@ -105,7 +105,7 @@ CHECKOUT_FIELD_OF = {
 CHECKOUT_MESSAGES = {
     "email": gettext_lazy("Enter a valid e-mail address."),
     "name": gettext_lazy("Enter your name (at most 120 characters)."),
-    "phone": gettext_lazy("Enter a phone number, e.g. 0151 2345678 or +49 151 2345678."),
+    "phone": gettext_lazy("Enter a phone number, e.g. 0151 23456789 or +49 151 23456789."),
     "notify_by": gettext_lazy("Choose e-mail, text message or both."),
     "store": gettext_lazy("Choose one of the stores in the list."),
     "payment_method": gettext_lazy("Choose how you want to pay."),

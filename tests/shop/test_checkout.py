@@ -107,7 +107,7 @@ def test_paying_in_store_with_transfers_allowed_is_recorded(client, stocked):
         (
             {"phone": "12345"},
             "phone",
-            "Enter a phone number, e.g. 0151 2345678 or +49 151 2345678.",
+            "Enter a phone number, e.g. 0151 23456789 or +49 151 23456789.",
         ),
         ({"store": ""}, "store", "This field is required."),
         (
