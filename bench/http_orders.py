@@ -184,6 +184,7 @@ def _stack_env(options: argparse.Namespace, database_url: str, folder: Path) -> 
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SHOP_BASE_URL": "http://127.0.0.1",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": options.broker_url,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -52,7 +52,7 @@ def _shoppers():
         yield Shopper(
             email=f"{local}.{index}@{DEMO_EMAIL_DOMAIN}",
             name=name,
-            phone=f"+49151{5550000 + index:07d}",
+            phone=f"+49151{55500000 + index:08d}",
         )
 
 
