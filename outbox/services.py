@@ -117,10 +117,6 @@ def outbox_deliver(*, label: str, row_id: int) -> str:
     return _outboxes[label].deliver(row_id)
 
 
-def retry_delay(attempt: int, policy: RetryPolicy | None = None) -> datetime.timedelta:
-    return (policy or RetryPolicy()).delay(attempt)
-
-
 def _give_up(box: Outbox, row: OutboxRow, last_error: str) -> str:
     row.status = box.failed
     row.claimed_until = None
