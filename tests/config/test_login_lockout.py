@@ -85,9 +85,7 @@ def test_an_administrator_unlocks_the_user_by_deleting_the_access_attempt(clerk)
     administrator.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
 
     listed = administrator.get("/admin/axes/accessattempt/")
-    deleted = administrator.post(
-        f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}
-    )
+    deleted = administrator.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     right = console_login(client, "demo")
 
     assert listed.status_code == 200
