@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
         "MessageChannelEnum": "customers.models.Channel",
         "SalesChannelEnum": "orders.models.Order.SalesChannel",
         "LanguageEnum": ["de", "en"],
+        "CustomerLanguageEnum": "customers.models.Language",
     },
 }
 
