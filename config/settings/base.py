@@ -1,5 +1,6 @@
 """Settings shared by every environment. Anything that differs per deployment comes from env.py."""
 
+import datetime
 from pathlib import Path
 
 from kombu import Exchange, Queue
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "outbox",
     "stores",
     "inventory",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Marks the requests whose reads may go to the read replica; inert without one.
     "config.replica.ReplicaReadsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,6 +104,25 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", CACHE_SOCKET_TIMEOUT_SECONDS)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", CACHE_SOCKET_TIMEOUT_SECONDS)
+
+# Login lockout (django-axes, config/lockout.py): failed logins on the console and the API's
+# token endpoint are counted per username and client address; after LOGIN_FAILURE_LIMIT of them
+# that pair is refused, even with the right password, for LOGIN_LOCKOUT_MINUTES (attempts while
+# locked do not prolong it), or until an administrator deletes its access attempt in the console.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_ip"
+# Proxies in front of the web that append the client's address to X-Forwarded-For (a load
+# balancer: 1). 0 takes REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
