@@ -383,6 +383,11 @@ COURIER_GATEWAYS = {
     "carrier": "returns.couriers.http.HttpCarrierCourier",
 }
 COURIER_PROVIDER = env.str("COURIER_PROVIDER", default="sandbox")
+# The carrier's tracking page of a booking, "{booking_id}" standing for the carrier's booking id;
+# by default the sandbox courier's own page. Empty: the console shows the id without a link.
+COURIER_TRACKING_URL = env.str(
+    "COURIER_TRACKING_URL", default=f"{SHOP_BASE_URL}/couriers/sandbox/track/{{booking_id}}/"
+)
 COURIER_SANDBOX_SECRET = env.str("COURIER_SANDBOX_SECRET", default="sandbox-webhook-secret")
 # Failure injection for demos and tests: error | timeout | rate_limit | reject, first N calls.
 COURIER_SANDBOX_FAILURE = env.str("COURIER_SANDBOX_FAILURE", default="")
