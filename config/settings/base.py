@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: demo's has a deeper listen queue.
+    "demo",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -36,7 +38,6 @@ INSTALLED_APPS = [
     "api",
     "shop",
     "console",
-    "demo",
 ]
 
 MIDDLEWARE = [
