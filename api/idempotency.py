@@ -7,6 +7,10 @@ retry of a finished one), the insert yields, this request's work is rolled back 
 answer replayed; when this work fails while such an answer exists, that answer is replayed too.
 When the first rolls back (it raised), nothing was stored and the retry does the work itself.
 Only answers that were committed are ever replayed.
+
+A key belongs to its caller (a signed-in user); anonymous shoppers share the caller `anon`, so
+the stored answer, which holds the order's access token, is replayed only to the identical
+request: the same key with any other body answers 422 and never shows the stored answer.
 """
 
 import hashlib

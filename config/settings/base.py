@@ -191,6 +191,7 @@ SPECTACULAR_SETTINGS = {
         "MessageChannelEnum": "customers.models.Channel",
         "SalesChannelEnum": "orders.models.Order.SalesChannel",
         "LanguageEnum": ["de", "en"],
+        "CustomerLanguageEnum": "customers.models.Language",
     },
 }
 

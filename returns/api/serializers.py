@@ -1,5 +1,6 @@
 """Explicit input and output shapes of the returns, exchanges, customers and courier APIs."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import StrictCharField, StrictIntegerField
@@ -130,6 +131,33 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "name", "email", "phone", "language", "preferred_channel"]
+
+
+class LastOrderSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    placed_at = serializers.DateTimeField()
+    city = serializers.CharField(help_text="Town of the order's pickup store.")
+
+
+class CustomerFoundSerializer(CustomerSerializer):
+    """A search hit: the customer with what tells namesakes apart."""
+
+    last_order = serializers.SerializerMethodField()
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "last_order"]
+
+    @extend_schema_field(LastOrderSerializer(allow_null=True))
+    def get_last_order(self, customer: Customer) -> dict | None:
+        if not customer.last_order_number:
+            return None
+        return LastOrderSerializer(
+            {
+                "number": customer.last_order_number,
+                "placed_at": customer.last_order_placed_at,
+                "city": customer.last_order_city,
+            }
+        ).data
 
 
 class CustomerTimelineEntrySerializer(serializers.Serializer):

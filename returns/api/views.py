@@ -16,8 +16,8 @@ from config.exceptions import DomainError, NotFound
 from customers.selectors import customer_get, customer_search, customer_timeline
 from returns import selectors, services
 from returns.api.serializers import (
+    CustomerFoundSerializer,
     CustomerSearchQuerySerializer,
-    CustomerSerializer,
     CustomerTimelineSerializer,
     ExchangeInputSerializer,
     ReceiveInputSerializer,
@@ -124,14 +124,14 @@ class CustomerSearchView(ApiView):
     @extend_schema(
         operation_id="customers_search",
         parameters=[CustomerSearchQuerySerializer],
-        responses={200: CustomerSerializer(many=True), **schema.errors(400, 401, 403)},
+        responses={200: CustomerFoundSerializer(many=True), **schema.errors(400, 401, 403)},
         summary="Hotline: find a customer by e-mail, phone, order number, RMA number or name",
     )
     def get(self, request: Request) -> Response:
         query = CustomerSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         customers = customer_search(query=query.validated_data["search"])
-        return Response(CustomerSerializer(customers, many=True).data)
+        return Response(CustomerFoundSerializer(customers, many=True).data)
 
 
 class CustomerTimelineView(ApiView):
