@@ -65,12 +65,22 @@ class OrderRefSerializer(serializers.Serializer):
 
 
 class CourierBookingSerializer(serializers.ModelSerializer):
+    carrier_booking_id = serializers.CharField(
+        source="provider_booking_id",
+        help_text="The carrier's id of the booking; empty until booked.",
+    )
+    tracking_url = serializers.CharField(
+        help_text="The carrier's tracking page (COURIER_TRACKING_URL); empty until booked."
+    )
+
     class Meta:
         model = CourierBooking
         fields = [
             "reference",
             "provider",
             "state",
+            "carrier_booking_id",
+            "tracking_url",
             "pickup_date",
             "window_start",
             "window_end",
