@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: demo's has a deeper listen queue.
+    "demo",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -38,7 +40,6 @@ INSTALLED_APPS = [
     "api",
     "shop",
     "console",
-    "demo",
 ]
 
 MIDDLEWARE = [
