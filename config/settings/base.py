@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: demo's has a deeper listen queue.
+    "demo",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -38,7 +40,6 @@ INSTALLED_APPS = [
     "api",
     "shop",
     "console",
-    "demo",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +176,7 @@ REST_FRAMEWORK = {
     # orjson, with DRF's encoder for what it does not know (api/renderers.py).
     "DEFAULT_PARSER_CLASSES": ["api.renderers.OrjsonParser"],
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.OrjsonRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ContractAutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import StrictCharField, StrictIntegerField
+from api.serializers import InputSerializer
 from customers.models import Customer
 from returns.models import CourierBooking, ReturnCase, ReturnLine
 from returns.services import MAX_LINE_QUANTITY
@@ -14,12 +15,12 @@ MAX_LINES = 50
 # --- input -------------------------------------------------------------------------------------
 
 
-class ReturnLineInputSerializer(serializers.Serializer):
+class ReturnLineInputSerializer(InputSerializer):
     sku = StrictCharField(max_length=32)
     quantity = StrictIntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
-class AddressInputSerializer(serializers.Serializer):
+class AddressInputSerializer(InputSerializer):
     name = StrictCharField(max_length=120)
     line1 = StrictCharField(max_length=120)
     line2 = StrictCharField(max_length=120, required=False, default="", allow_blank=True)
@@ -28,7 +29,7 @@ class AddressInputSerializer(serializers.Serializer):
     country = StrictCharField(max_length=2, min_length=2, required=False, default="DE")
 
 
-class CollectionInputSerializer(serializers.Serializer):
+class CollectionInputSerializer(InputSerializer):
     address = AddressInputSerializer()
     date = serializers.DateField(format="%Y-%m-%d", input_formats=["%Y-%m-%d"])
     window_start = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
@@ -36,7 +37,7 @@ class CollectionInputSerializer(serializers.Serializer):
     phone = StrictCharField(max_length=20, required=False, default="", allow_blank=True)
 
 
-class ExchangeInputSerializer(serializers.Serializer):
+class ExchangeInputSerializer(InputSerializer):
     order_number = StrictCharField(max_length=12)
     lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
     reason = serializers.ChoiceField(choices=ReturnCase.Reason.values)
@@ -76,7 +77,7 @@ class ReceivedLineInputSerializer(ReturnLineInputSerializer):
     condition = serializers.ChoiceField(choices=ReturnLine.Condition.values)
 
 
-class ReceiveInputSerializer(serializers.Serializer):
+class ReceiveInputSerializer(InputSerializer):
     lines = ReceivedLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
 
