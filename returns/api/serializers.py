@@ -54,7 +54,7 @@ class RefundLineInputSerializer(ReturnLineInputSerializer):
     )
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class ReturnInputSerializer(InputSerializer):
     """A refund return: a courier collects it (`collection`), it is handed in at a store's
     counter (`hand_in_store`, received at once), or — neither — the customer brings it to the
     order's store."""
