@@ -31,3 +31,21 @@ def _invalid(field: str) -> InvalidPhoneNumber:
         fields={field: [InvalidPhoneNumber.default_detail]},
         field_codes={field: InvalidPhoneNumber.code},
     )
+
+
+def phone_search_form(raw: str, *, region: str = DEFAULT_REGION) -> str | None:
+    """What a search box holds as a phone number in E.164 ("0851 12345", "+49 851 12345",
+    "0049 85112345"), or None when `phonenumbers` does not read it as a possible number. Looser
+    than phone_to_e164: a number stored once may no longer be valid today, and is still found."""
+    text = (raw or "").strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if not any(char.isdigit() for char in text) or any(char.isalpha() for char in text):
+        return None
+    try:
+        number = phonenumbers.parse(text, region.upper())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,46 +1,92 @@
 """Reads of customers: find one however the hotline knows them; their journey across channels."""
 
-import re
+import unicodedata
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.lookups import Unaccent
+from django.db import connection
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Lower, Replace
 
 from config.exceptions import NotFound
 from customers.models import Customer
+from customers.phones import phone_search_form
 from customers.timeline import TimelineEntry, timeline_providers
 
 SEARCH_LIMIT = 20
+# How German names are written without umlauts: "Mueller" is "Müller", and folded both become
+# "muller"; the same folding is applied to the name and to the query, so either way round works.
+UMLAUT_SPELLINGS = (("ue", "u"), ("oe", "o"), ("ae", "a"))
 
 
-def phone_normalize(raw: str, *, country_code: str = "49") -> str:
-    """A phone number as typed at the hotline (0851 123456, +49 851 123456, 0049…) in E.164."""
-    digits = re.sub(r"[^\d+]", "", raw or "")
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if digits.startswith("0"):
-        return f"+{country_code}{digits[1:]}"
-    return digits
+def name_fold(text: str) -> str:
+    """A name as the search compares it: lower case, no accents, "ß" as "ss", "ue"/"oe"/"ae" as
+    "u"/"o"/"a" — what `_name_folded` computes in PostgreSQL with `unaccent`."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower().replace("ß", "ss"))
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    for spelled, plain in UMLAUT_SPELLINGS:
+        folded = folded.replace(spelled, plain)
+    return folded
+
+
+def _name_folded():
+    folded = Lower(Unaccent(F("name")))
+    for spelled, plain in UMLAUT_SPELLINGS:
+        folded = Replace(folded, Value(spelled), Value(plain))
+    return folded
+
+
+def _name_condition(query: str) -> Q:
+    """On PostgreSQL, accents and umlaut spellings folded on both sides ("Muller", "Mueller" and
+    "Müller" find each other). SQLite answers more simply: the name as typed, or with "ue", "oe",
+    "ae" read as "ü", "ö", "ä" ("Mueller" finds "Müller", "Muller" does not)."""
+    if connection.vendor == "postgresql":
+        return Q(name_folded__contains=name_fold(query))
+    condition = Q(name__icontains=query)
+    umlauts = query
+    for spelled, umlaut in (("ue", "ü"), ("oe", "ö"), ("ae", "ä")):
+        umlauts = umlauts.replace(spelled, umlaut).replace(spelled.capitalize(), umlaut.upper())
+    if umlauts != query:
+        condition |= Q(name__icontains=umlauts)
+    return condition
 
 
 def customer_search(*, query: str) -> QuerySet[Customer]:
     """Customers matching an e-mail address, a phone number, an order number, an RMA number or
-    a name; at most SEARCH_LIMIT, most recent first."""
+    a name; one row per customer, at most SEARCH_LIMIT, most recent first, each with what tells
+    namesakes apart: `last_order_number`, `last_order_placed_at` and `last_order_city` (the town
+    of the store of their latest order). The screen and the API both list these."""
     query = (query or "").strip()
     if len(query) < 3:
         return Customer.objects.none()
-    condition = Q(email__iexact=query) | Q(name__icontains=query)
     upper = query.upper()
-    condition |= Q(orders__number=upper) | Q(return_cases__number=upper)
+    condition = (
+        Q(email__iexact=query)
+        | _name_condition(query)
+        | Q(orders__number=upper)
+        | Q(return_cases__number=upper)
+    )
     if "@" in query:
         condition |= Q(email__icontains=query)
-    phone = phone_normalize(query)
-    if re.fullmatch(r"\+\d{7,15}", phone):
+    phone = phone_search_form(query)
+    if phone is not None:
         condition |= Q(phone=phone)
+    matching = Customer.objects.all()
+    if connection.vendor == "postgresql":
+        matching = matching.annotate(name_folded=_name_folded())
+    # Customers sits below orders and never imports it: the latest order is read through the
+    # relation the orders app declares (`Customer.orders`).
+    order_model = Customer._meta.get_field("orders").related_model
+    last_order = order_model.objects.filter(customer=OuterRef("pk")).order_by("-placed_at", "-pk")
     return (
         Customer.objects.filter(
-            pk__in=Customer.objects.filter(condition).values("pk")[: SEARCH_LIMIT * 5]
+            pk__in=matching.filter(condition).values("pk").distinct()[: SEARCH_LIMIT * 5]
         )
-        .order_by("-updated_at", "-pk")
-        .distinct()[:SEARCH_LIMIT]
+        .annotate(
+            last_order_number=Subquery(last_order.values("number")[:1]),
+            last_order_placed_at=Subquery(last_order.values("placed_at")[:1]),
+            last_order_city=Subquery(last_order.values("pickup_store__city")[:1]),
+        )
+        .order_by("-updated_at", "-pk")[:SEARCH_LIMIT]
     )
 
 

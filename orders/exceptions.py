@@ -63,7 +63,7 @@ class CurbsideNotAvailable(OrderError):
 
 class InvalidQuantity(InvalidInput):
     code = "invalid_quantity"
-    default_detail = "Each quantity must be a whole number from 1 to 99."
+    default_detail = "A quantity is not valid; `fields` says which and why."
 
 
 class InvalidOrderInput(InvalidInput):

@@ -5,6 +5,7 @@ token) are derived here, at send time, and never written to the outbox row."""
 import zoneinfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from customers.models import Channel, Customer
 from inventory.selectors import product_list_accessories_available
@@ -75,6 +76,9 @@ def order_message_context(notification: Notification) -> dict:
         "ready_by": _local(order.ready_by, order),
         "pickup_slot": _local(order.pickup_slot, order),
         "pickup_slot_end": _local(order.pickup_slot_ends_at, order),
+        # A reminder days after the slot says it was booked, not that it is still to come.
+        "pickup_slot_passed": order.pickup_slot_ends_at is not None
+        and order.pickup_slot_ends_at <= timezone.now(),
         # How the payment stands, the same words as the order page (orders.payment_status).
         "payment_text": order_payment_status(order=order).text,
         "hold_until": _local(order.hold_until, order),

@@ -7,7 +7,6 @@ Courier calls happen in tasks with no transaction open; the CourierBooking row i
 import datetime
 import logging
 import secrets
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +30,12 @@ from outbox.services import (
     outbox_row_enqueue,
 )
 from payments.services import payment_refund
+from returns.addresses import (
+    WINDOW_CODES,
+    Problem,
+    collection_problems,
+    postcode_normalize,
+)
 from returns.couriers import (
     CourierRateLimited,
     CourierRejected,
@@ -109,41 +114,39 @@ def _booking_reference_unused() -> str:
             return reference
 
 
-def _collection_clean(collection: CollectionInput, now: datetime.datetime) -> None:
-    errors: dict[str, list[str]] = {}
-    for field in ("name", "line1", "postcode", "city"):
-        value = getattr(collection, field)
-        if not isinstance(value, str) or not value.strip():
-            errors[f"collection.address.{field}"] = ["This field is required."]
-    if errors:
-        raise InvalidReturnInput(
-            "The collection address is incomplete.",
-            fields=errors,
-            field_codes=dict.fromkeys(errors, "required"),
+def _request_check(
+    *, reason: str, collection: CollectionInput | None, now: datetime.datetime
+) -> None:
+    """Refuses, naming every field at once, a reason we do not know or a collection a courier
+    cannot be asked for (address, postcode of its country, window). Reads nothing."""
+    problems: dict[str, Problem] = {}
+    if reason not in ReturnCase.Reason.values:
+        problems["reason"] = Problem(
+            f"Choose one of {', '.join(ReturnCase.Reason.values)}.", "invalid_choice"
         )
-    if collection.window_end <= collection.window_start:
-        raise InvalidCollectionWindow(
-            "The courier window must end after it starts.",
-            fields={"collection.window_end": ["Must be after window_start."]},
-            field_codes={"collection.window_end": "window_ends_before_start"},
+    if collection is not None:
+        problems.update(
+            collection_problems(
+                name=collection.name,
+                line1=collection.line1,
+                postcode=collection.postcode,
+                city=collection.city,
+                country=collection.country,
+                date=collection.date,
+                window_start=collection.window_start,
+                window_end=collection.window_end,
+                now=now,
+            )
         )
-    # The courier comes to a German address: the window is local time there.
-    local_now = now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    starts = datetime.datetime.combine(collection.date, collection.window_start, local_now.tzinfo)
-    if starts <= local_now:
-        raise InvalidCollectionWindow(
-            "The courier window must be in the future.",
-            fields={"collection.date": ["The window has already started or passed."]},
-            field_codes={"collection.date": "window_passed"},
-        )
-    if collection.date > local_now.date() + datetime.timedelta(
-        days=settings.COURIER_MAX_DAYS_AHEAD
-    ):
-        raise InvalidCollectionWindow(
-            f"Couriers are booked at most {settings.COURIER_MAX_DAYS_AHEAD} days ahead.",
-            fields={"collection.date": ["Too far ahead."]},
-            field_codes={"collection.date": "too_far_ahead"},
-        )
+    if not problems:
+        return
+    fields = {key: [problem.message] for key, problem in problems.items()}
+    codes = {key: problem.code for key, problem in problems.items()}
+    if set(codes.values()) <= WINDOW_CODES:
+        raise InvalidCollectionWindow(fields=fields, field_codes=codes)
+    raise InvalidReturnInput(
+        "Correct the fields named in `fields`.", fields=fields, field_codes=codes
+    )
 
 
 def _quantity_checked(quantity: object, index: int) -> int:
@@ -215,8 +218,7 @@ def exchange_open(
     lines, the replacement order (reserved at the chosen store, or sourcing) and the courier
     booking request; queues the booking and the "exchange opened" message after commit."""
     now = now or timezone.now()
-    _reason_check(reason)
-    _collection_clean(collection, now)
+    _request_check(reason=reason, collection=collection, now=now)
     order = _order_lock_collected(order_number)
     chosen = _lines_returnable(order, lines)
     customer = order.customer
@@ -247,24 +249,7 @@ def exchange_open(
         now=now,
         replacement=replacement,
     )
-    booking = CourierBooking.objects.create(
-        case=case,
-        reference=_booking_reference_unused(),
-        provider=settings.COURIER_PROVIDER,
-        name=collection.name.strip(),
-        line1=collection.line1.strip(),
-        line2=collection.line2.strip(),
-        postcode=collection.postcode.strip(),
-        city=collection.city.strip(),
-        country=(collection.country or "DE").strip().upper()[:2],
-        phone=collection.phone.strip(),
-        pickup_date=collection.date,
-        window_start=collection.window_start,
-        window_end=collection.window_end,
-        requested_at=now,
-    )
-    case.await_courier()
-    case.save()
+    booking = _courier_request(case=case, collection=collection, now=now)
     notification_queue(
         customer=customer,
         template="exchange_opened",
@@ -279,8 +264,34 @@ def exchange_open(
         },
         now=now,
     )
-    courier_call_add(booking=booking, now=now)
     return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
+
+
+def _courier_request(
+    *, case: ReturnCase, collection: CollectionInput, now: datetime.datetime
+) -> CourierBooking:
+    """The booking request of a case (opened → awaiting_courier) and its courier call, which is
+    dispatched after commit."""
+    booking = CourierBooking.objects.create(
+        case=case,
+        reference=_booking_reference_unused(),
+        provider=settings.COURIER_PROVIDER,
+        name=collection.name.strip(),
+        line1=collection.line1.strip(),
+        line2=collection.line2.strip(),
+        postcode=postcode_normalize(collection.postcode),
+        city=collection.city.strip(),
+        country=(collection.country or "DE").strip().upper()[:2],
+        phone=collection.phone.strip(),
+        pickup_date=collection.date,
+        window_start=collection.window_start,
+        window_end=collection.window_end,
+        requested_at=now,
+    )
+    case.await_courier()
+    case.save()
+    courier_call_add(booking=booking, now=now)
+    return booking
 
 
 def _case_create(
@@ -332,14 +343,6 @@ def _order_lock_collected(order_number: str) -> Order:
     return order
 
 
-def _reason_check(reason: str) -> None:
-    if reason not in ReturnCase.Reason.values:
-        raise InvalidReturnInput(
-            "Unknown reason.",
-            fields={"reason": [f"Choose one of {', '.join(ReturnCase.Reason.values)}."]},
-        )
-
-
 @transaction.atomic
 def return_open(
     *,
@@ -348,20 +351,24 @@ def return_open(
     reason: str,
     opened_by: str,
     by: User | None = None,
+    collection: CollectionInput | None = None,
     now: datetime.datetime | None = None,
 ) -> ReturnCase:
-    """Opens a refund case — by a hotline agent or by the shopper (e.g. an unwanted item); the
-    item is to be brought to the order's pickup store, which receives it. Locks the order."""
+    """Opens a refund case — by a hotline agent, the order's store or the shopper (e.g. an
+    unwanted item); the order's pickup store receives the item. With a `collection` a courier
+    fetches it (opened → awaiting_courier, the booking queued after commit); without, the
+    customer brings it. Locks the order."""
     now = now or timezone.now()
-    _reason_check(reason)
-    if opened_by not in (ReturnCase.OpenedBy.AGENT, ReturnCase.OpenedBy.SHOPPER):
-        raise InvalidReturnInput("Opened by an agent or the shopper.", fields={"opened_by": ["?"]})
+    _request_check(reason=reason, collection=collection, now=now)
+    if opened_by not in ReturnCase.OpenedBy.values:
+        raise InvalidReturnInput("Unknown opener.", fields={"opened_by": ["Unknown."]})
     order = _order_lock_collected(order_number)
     chosen = _lines_returnable(order, lines)
-    channel = (
-        Order.SalesChannel.HOTLINE if opened_by == ReturnCase.OpenedBy.AGENT else order.channel
-    )
-    return _case_create(
+    channel = {
+        ReturnCase.OpenedBy.AGENT: Order.SalesChannel.HOTLINE,
+        ReturnCase.OpenedBy.STORE: Order.SalesChannel.STORE,
+    }.get(opened_by, order.channel)
+    case = _case_create(
         order=order,
         chosen=chosen,
         reason=reason,
@@ -372,6 +379,9 @@ def return_open(
         receiving_store=order.pickup_store,
         now=now,
     )
+    if collection is not None:
+        _courier_request(case=case, collection=collection, now=now)
+    return case
 
 
 @transaction.atomic
@@ -390,7 +400,7 @@ def return_hand_in(
     now = now or timezone.now()
     if not user_works_at(by, store.pk):
         raise ReceiveNotPermitted()
-    _reason_check(reason)
+    _request_check(reason=reason, collection=None, now=now)
     order = _order_lock_collected(order_number)
     chosen = _lines_returnable(
         order, [ReturnLineInput(sku=line.sku, quantity=line.quantity) for line in lines]

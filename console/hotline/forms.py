@@ -16,9 +16,22 @@ from django.utils.translation import gettext_lazy
 from config.exceptions import DomainError
 from console.hotline.selectors import ReturnableLine
 from console.hotline.timeline import REASONS
+from returns.addresses import COLLECTION_COUNTRIES, collection_problems
 from returns.services import MAX_LINE_QUANTITY, CollectionInput, ReturnLineInput
 
 DEFAULT_WINDOW = (datetime.time(8, 0), datetime.time(12, 0))
+COUNTRY_NAMES = {
+    "DE": gettext_lazy("Germany"),
+    "AT": gettext_lazy("Austria"),
+    "CH": gettext_lazy("Switzerland"),
+    "LU": gettext_lazy("Luxembourg"),
+    "BE": gettext_lazy("Belgium"),
+    "DK": gettext_lazy("Denmark"),
+    "NL": gettext_lazy("Netherlands"),
+    "FR": gettext_lazy("France"),
+    "PL": gettext_lazy("Poland"),
+    "CZ": gettext_lazy("Czechia"),
+}
 
 # Where exchange_open (and order_place under it) names a field, and which form field shows it.
 SERVICE_FIELDS = {
@@ -29,6 +42,7 @@ SERVICE_FIELDS = {
     "collection.address.name": "name",
     "collection.address.line1": "line1",
     "collection.address.postcode": "postcode",
+    "collection.address.country": "country",
     "collection.address.city": "city",
     "pickup_store": "replacement_store",
 }
@@ -42,6 +56,10 @@ FIELD_CODE_MESSAGES = {
     ),
     "required": gettext_lazy("This field is required."),
     "lines_required": gettext_lazy("Choose at least one item and how many come back."),
+    "invalid_postcode": gettext_lazy(
+        "Not a postcode of this country (Germany: 5 digits, Austria: 4 digits)."
+    ),
+    "unsupported_country": gettext_lazy("Couriers do not collect in this country."),
     "quantity_out_of_range": format_lazy(
         gettext_lazy("Between 1 and {max} units."), max=MAX_LINE_QUANTITY
     ),
@@ -89,6 +107,11 @@ class ExchangeForm(forms.Form):
     line2 = forms.CharField(label=gettext_lazy("Address line 2"), max_length=120, required=False)
     postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=10)
     city = forms.CharField(label=gettext_lazy("City"), max_length=80)
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"),
+        choices=[(code, COUNTRY_NAMES.get(code, code)) for code in COLLECTION_COUNTRIES],
+        initial="DE",
+    )
     phone = forms.CharField(
         label=gettext_lazy("Phone for the courier"), max_length=16, required=False
     )
@@ -114,7 +137,8 @@ class ExchangeForm(forms.Form):
                 min_value=0,
                 max_value=line.returnable,
                 required=False,
-                initial=0,
+                # What comes back is usually everything that can: the agent lowers it if not.
+                initial=line.returnable,
                 widget=forms.NumberInput(attrs={"class": "hotline-quantity"}),
             )
 
@@ -130,11 +154,40 @@ class ExchangeForm(forms.Form):
             "window_start": DEFAULT_WINDOW[0],
             "window_end": DEFAULT_WINDOW[1],
             "replacement_store": order.pickup_store.code,
+            "country": "DE",
         }
         if last_booking is not None:
-            for field in ("line1", "line2", "postcode", "city"):
+            for field in ("line1", "line2", "postcode", "city", "country"):
                 initial[field] = getattr(last_booking, field)
         return initial
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return valid and not self.lines_errors
+
+    def clean(self) -> dict:
+        """Everything exchange_open would refuse before it locks anything, all in one round:
+        nothing chosen to come back, the address and its postcode, the courier window."""
+        data = super().clean()
+        lines_refused = any(line.field_name in self.errors for line in self.lines)
+        if not lines_refused and not self.chosen_lines():
+            self.lines_errors.append(str(FIELD_CODE_MESSAGES["lines_required"]))
+        problems = collection_problems(
+            name=data.get("name", ""),
+            line1=data.get("line1", ""),
+            postcode=data.get("postcode", ""),
+            city=data.get("city", ""),
+            country=data.get("country", ""),
+            date=data.get("date"),
+            window_start=data.get("window_start"),
+            window_end=data.get("window_end"),
+            now=timezone.now(),
+        )
+        for key, problem in problems.items():
+            field = SERVICE_FIELDS.get(key)
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, _field_code_text(problem.code, problem.message))
+        return data
 
     def line_rows(self) -> list[tuple[ReturnableLine, forms.BoundField]]:
         return [(line, self[line.field_name]) for line in self.lines]
@@ -162,6 +215,7 @@ class ExchangeForm(forms.Form):
             line2=data["line2"],
             postcode=data["postcode"],
             city=data["city"],
+            country=data["country"],
             phone=data["phone"],
             date=data["date"],
             window_start=data["window_start"],
@@ -198,14 +252,19 @@ class ExchangeForm(forms.Form):
                 "sku": message.get("sku", ""),
                 "available": message.get("available", 0),
             }
-        field_code = error.field_codes.get(key)
-        if field_code == "too_far_ahead":
-            return _("Couriers are booked at most %(days)s days ahead.") % {
-                "days": settings.COURIER_MAX_DAYS_AHEAD
-            }
-        if field_code in FIELD_CODE_MESSAGES:
-            return str(FIELD_CODE_MESSAGES[field_code])
-        return str(message)
+        return _field_code_text(error.field_codes.get(key), str(message))
+
+
+def _field_code_text(code: str | None, fallback: str) -> str:
+    """What the agent reads for a refused field, by its stable code; the service's English
+    only for a code we have no words for."""
+    if code == "too_far_ahead":
+        return _("Couriers are booked at most %(days)s days ahead.") % {
+            "days": settings.COURIER_MAX_DAYS_AHEAD
+        }
+    if code in FIELD_CODE_MESSAGES:
+        return str(FIELD_CODE_MESSAGES[code])
+    return fallback
 
 
 def _as_list(messages) -> list:

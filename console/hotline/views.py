@@ -213,7 +213,8 @@ def exchange_start(request: HttpRequest, number: str) -> HttpResponse:
             order=order, last_booking=collection_address_last(customer=order.customer)
         )
         form = ExchangeForm(initial=initial, lines=lines)
-        data = {}
+        # The stores offered are those that have what the form proposes to send back.
+        data = {line.field_name: str(line.returnable) for line in lines}
     selected = data.get("replacement_store") or form.initial.get("replacement_store", "")
     return _page(
         request,

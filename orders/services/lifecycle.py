@@ -190,7 +190,12 @@ def order_report_shortage(*, order: Order, by: User, shortages: Sequence[LineInp
     )
     if not order.allow_transfer:
         cancelled = [
-            {"sku": line.product.sku, "name": line.product.name, "quantity": missing[line.pk]}
+            {
+                "sku": line.product.sku,
+                "name": line.product.name,
+                "name_en": line.product.name_en,
+                "quantity": missing[line.pk],
+            }
             for line in lines
             if line.pk in missing
         ]

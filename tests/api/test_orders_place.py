@@ -104,6 +104,70 @@ def test_the_same_idempotency_key_with_another_body_answers_422_and_creates_noth
 
 
 @pytest.mark.django_db
+def test_a_second_shopper_with_the_same_key_never_receives_the_first_shoppers_order_or_token(
+    stocked,
+):
+    first_shopper, second_shopper = APIClient(), APIClient()
+    first = first_shopper.post(URL, order_body(), format="json", HTTP_IDEMPOTENCY_KEY="checkout-1")
+    stranger = order_body(
+        customer={"email": "schmidt@example.com", "name": "Herr Schmidt"},
+        lines=[{"sku": "DRL-18V", "quantity": 1}],
+    )
+
+    second = second_shopper.post(URL, stranger, format="json", HTTP_IDEMPOTENCY_KEY="checkout-1")
+
+    placed = first.json()
+    assert first.status_code == 201
+    assert (second.status_code, second.json()["code"]) == (422, "idempotency_key_reused")
+    assert "Idempotent-Replayed" not in second.headers
+    assert placed["access_token"] not in second.content.decode()
+    assert placed["number"] not in second.content.decode()
+    assert list(Order.objects.values_list("customer__email", flat=True)) == ["mueller@example.com"]
+    assert StockLevel.objects.get().reserved == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_shoppers_racing_with_one_key_and_different_orders_never_see_each_others_token(
+    store, drill
+):
+    StockLevelFactory(store=store, product=drill, on_hand=50)
+    threads_count = 5
+    barrier = threading.Barrier(threads_count)
+    answers: dict[str, tuple[int, dict]] = {}
+    failures: list[BaseException] = []
+
+    def checkout(index: int) -> None:
+        email = f"shopper{index}@example.com"
+        body = order_body(customer={"email": email, "name": f"Shopper {index}"})
+        try:
+            client = APIClient()
+            barrier.wait()
+            response = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+            answers[email] = (response.status_code, response.json())
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=checkout, args=(index,)) for index in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    order = Order.objects.select_related("customer").get()
+    placed = answers.pop(order.customer.email)
+    assert placed[0] == 201
+    assert placed[1]["number"] == order.number
+    assert sorted(status for status, _ in answers.values()) == [422] * (threads_count - 1)
+    for _, body in answers.values():
+        assert body["code"] == "idempotency_key_reused"
+        assert placed[1]["access_token"] not in str(body)
+
+
+@pytest.mark.django_db
 def test_different_idempotency_keys_place_different_orders(anonymous, stocked):
     anonymous.post(
         URL,
@@ -395,3 +459,30 @@ def test_the_channels_chosen_are_kept_on_the_order_and_shown(anonymous, stocked)
         ("confirmation", "email"),
         ("confirmation", "sms"),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"cupon": "WINTER"}, {"cupon": ["Unknown field."]}),
+        (
+            {"customer": {"email": "m@example.com", "name": "Frau Müller", "mail": "x"}},
+            {"customer": {"mail": ["Unknown field."]}},
+        ),
+        (
+            {"lines": [{"sku": "DRL-18V", "quantity": 1, "qty": 2}]},
+            {"lines": {"0": {"qty": ["Unknown field."]}}},
+        ),
+    ],
+)
+def test_an_unknown_field_anywhere_in_the_body_answers_400_naming_it_and_places_nothing(
+    anonymous, stocked, changes, fields
+):
+    response = anonymous.post(URL, order_body(**changes), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"] == fields
+    assert nothing_written()
+    assert StockLevel.objects.get().reserved == 0

@@ -23,6 +23,7 @@ def form(collected_order, tomorrow):
             "line1": "Innstraße 12",
             "postcode": "94032",
             "city": "Passau",
+            "country": "DE",
             "date": tomorrow.isoformat(),
             "window_start": "08:00",
             "window_end": "12:00",

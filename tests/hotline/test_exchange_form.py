@@ -30,6 +30,7 @@ def _filled(order, tomorrow, **changes):
         "line2": "",
         "postcode": "94032",
         "city": "Passau",
+        "country": "DE",
         "phone": "+4985112345",
         "date": tomorrow.isoformat(),
         "window_start": "08:00",
@@ -335,3 +336,59 @@ def test_an_unknown_order_number_is_not_found(agent_client, collected_order):
     response = agent_client.get(reverse("hotline:exchange", args=["NOSUCH01"]))
 
     assert response.status_code == 404
+
+
+def test_the_form_proposes_every_unit_that_can_come_back(agent_client, passau, drill, clerk):
+    order = order_collect(store=passau, products=[drill], clerk=clerk, quantity=2)
+
+    response = agent_client.get(_url(order))
+
+    line = order.lines.get()
+    assert response.context["form"][f"line_{line.pk}"].value() == 2
+    assert f'name="line_{line.pk}" value="2"' in response.content.decode()
+
+
+def test_every_mistake_is_shown_in_one_round_and_nothing_is_written(
+    agent_client, collected_order, tomorrow
+):
+    data = _filled(
+        collected_order, tomorrow, line1="", postcode="ABCDE", window_start="14:00", reason=""
+    )
+
+    response = agent_client.post(_url(collected_order), data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "reason": ["This field is required."],
+        "line1": ["This field is required."],
+        "postcode": ["Not a postcode of this country (Germany: 5 digits, Austria: 4 digits)."],
+        "window_end": ["The window must end after it starts."],
+    }
+    assert _nothing_written()
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode"), [("DE", "ABCDE"), ("DE", "9403"), ("AT", "94032"), ("NL", "1012")]
+)
+def test_a_postcode_not_of_its_country_is_refused_before_any_courier_is_booked(
+    agent_client, collected_order, tomorrow, country, postcode
+):
+    data = _filled(collected_order, tomorrow, country=country, postcode=postcode)
+
+    response = agent_client.post(_url(collected_order), data)
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["postcode"]
+    assert _nothing_written()
+
+
+def test_an_austrian_address_is_collected_with_its_four_digit_postcode(
+    agent_client, collected_order, tomorrow
+):
+    data = _filled(collected_order, tomorrow, country="AT", postcode="4020", city="Linz")
+
+    response = agent_client.post(_url(collected_order), data)
+
+    booking = CourierBooking.objects.get()
+    assert response.status_code == 302
+    assert (booking.country, booking.postcode, booking.city) == ("AT", "4020", "Linz")

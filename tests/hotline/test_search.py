@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from customers.models import Customer
 from returns.services import courier_booking_fail
-from tests.hotline.scenario import exchange_of
+from tests.hotline.scenario import exchange_of, order_collect
+from tests.stores.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,86 @@ def test_the_attention_list_is_empty_while_every_booking_is_fine(
 
     assert response.context["attention"] == []
     assert "Nothing to follow up." in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query", ["Mueller", "Muller", "mueller", "MÜLLER", "erika muller"])
+def test_a_name_typed_without_umlaut_or_accent_finds_mueller(agent_client, collected_order, query):
+    response = _search(agent_client, query)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/hotline/customers/{collected_order.customer_id}/"
+
+
+@pytest.mark.postgres
+def test_a_name_stored_without_umlaut_is_found_by_the_umlaut(agent_client, collected_order):
+    Customer.objects.create(email="k.moeller@example.com", name="Karl Moeller")
+
+    response = _search(agent_client, "Möller")
+
+    assert response["Location"] == (
+        f"/admin/hotline/customers/{Customer.objects.get(name='Karl Moeller').pk}/"
+    )
+
+
+def test_namesakes_are_one_row_each_with_city_phone_and_last_order(
+    agent_client, passau, regensburg, drill, clerk
+):
+    first = order_collect(store=passau, products=[drill], clerk=clerk, email="erika.1@example.com")
+    order_collect(store=passau, products=[drill], clerk=clerk, email="erika.2@example.com")
+    regensburg_clerk = StaffMembershipFactory(store=regensburg).user
+    latest = order_collect(
+        store=regensburg, products=[drill], clerk=regensburg_clerk, email="erika.2@example.com"
+    )
+
+    response = _search(agent_client, "Erika Müller")
+
+    rows = {
+        customer.email: (
+            customer.last_order_city,
+            customer.phone,
+            customer.last_order_number,
+        )
+        for customer in response.context["customers"]
+    }
+    assert len(response.context["customers"]) == 2
+    assert rows == {
+        "erika.1@example.com": ("Passau", "+4985112345", first.number),
+        "erika.2@example.com": ("Regensburg", "+4985112345", latest.number),
+    }
+    page = response.content.decode()
+    assert page.count('class="hotline-last-order"') == 2
+    assert latest.number in page
+    assert "Regensburg" in page
+
+
+@pytest.mark.parametrize("query", ["+49 (851) 12345", "0851/12345", "0851-123-45"])
+def test_a_phone_number_in_any_notation_finds_the_customer(agent_client, collected_order, query):
+    response = _search(agent_client, query)
+
+    assert response["Location"] == f"/admin/hotline/customers/{collected_order.customer_id}/"
+
+
+def test_the_search_api_lists_the_same_customers_with_their_last_order(
+    client, agent, collected_order
+):
+    client.force_login(agent)
+
+    response = client.get("/api/v1/customers/", {"search": "Mueller"})
+
+    assert response.status_code == 200
+    assert response.json() == [
+        {
+            "id": collected_order.customer_id,
+            "name": "Erika Müller",
+            "email": "erika.mueller@example.com",
+            "phone": "+4985112345",
+            "language": "de",
+            "preferred_channel": "email",
+            "last_order": {
+                "number": collected_order.number,
+                "placed_at": response.json()[0]["last_order"]["placed_at"],
+                "city": "Passau",
+            },
+        }
+    ]

@@ -211,3 +211,83 @@ def test_an_unknown_reason_or_order_is_refused(collected_order, agent, tomorrow)
         )
 
     assert written_counts() == (0, 0, 0, 0)
+
+
+def test_a_postcode_not_of_its_country_is_refused_before_any_courier_is_asked(
+    collected_order, agent, tomorrow
+):
+    with pytest.raises(InvalidReturnInput) as refused:
+        exchange_open(
+            order_number=collected_order.number,
+            lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
+            reason="defective",
+            replacement_store_code="PAS-01",
+            collection=CollectionInput(
+                name="Erika Müller",
+                line1="Ludwigstraße 5",
+                postcode="ABCDE",
+                city="Passau",
+                date=tomorrow,
+                window_start=datetime.time(9, 0),
+                window_end=datetime.time(12, 0),
+            ),
+            by=agent,
+        )
+
+    assert refused.value.field_codes == {"collection.address.postcode": "invalid_postcode"}
+    assert written_counts() == (0, 0, 0, 0)
+
+
+def test_every_problem_of_the_request_is_named_at_once(collected_order, agent, tomorrow):
+    with pytest.raises(InvalidReturnInput) as refused:
+        exchange_open(
+            order_number=collected_order.number,
+            lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
+            reason="bored",
+            replacement_store_code="PAS-01",
+            collection=CollectionInput(
+                name="Erika Müller",
+                line1="",
+                postcode="1010",
+                city="Passau",
+                date=tomorrow,
+                window_start=datetime.time(14, 0),
+                window_end=datetime.time(12, 0),
+            ),
+            by=agent,
+        )
+
+    assert refused.value.field_codes == {
+        "reason": "invalid_choice",
+        "collection.address.line1": "required",
+        "collection.address.postcode": "invalid_postcode",
+        "collection.window_end": "window_ends_before_start",
+    }
+    assert written_counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode"), [("DE", "94032"), ("AT", "4020"), ("NL", "1012 ab"), ("CH", "8001")]
+)
+def test_a_postcode_of_its_country_is_accepted_as_the_post_writes_it(
+    collected_order, agent, tomorrow, country, postcode
+):
+    opened = exchange_open(
+        order_number=collected_order.number,
+        lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
+        reason="defective",
+        replacement_store_code="PAS-01",
+        collection=CollectionInput(
+            name="Erika Müller",
+            line1="Hauptstraße 1",
+            postcode=postcode,
+            city="Somewhere",
+            country=country,
+            date=tomorrow,
+            window_start=datetime.time(9, 0),
+            window_end=datetime.time(12, 0),
+        ),
+        by=agent,
+    )
+
+    assert (opened.booking.country, opened.booking.postcode) == (country, postcode.upper())

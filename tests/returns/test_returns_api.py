@@ -414,3 +414,49 @@ def test_the_original_stores_clerk_cannot_receive_into_the_replacement_store(
 
     assert response.status_code == 200
     assert StockLevel.objects.get(store=munich, product=drill).on_hand == on_hand + 1
+
+
+def test_an_exchange_with_several_mistakes_names_them_all_in_one_answer_and_writes_nothing(
+    collected_order, agent, tomorrow
+):
+    body = exchange_body(collected_order, tomorrow)
+    body["collection"]["address"]["postcode"] = "ABCDE"
+    body["collection"]["window_start"] = "14:00"
+
+    response = post_exchange(agent, body)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert sorted(response.json()["fields"]) == [
+        "collection.address.postcode",
+        "collection.window_end",
+    ]
+    assert (ReturnCase.objects.count(), CourierBooking.objects.count()) == (0, 0)
+
+
+def test_an_exchange_to_a_country_no_courier_serves_is_refused(collected_order, agent, tomorrow):
+    body = exchange_body(collected_order, tomorrow)
+    body["collection"]["address"]["country"] = "US"
+
+    response = post_exchange(agent, body)
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["collection.address.country"]
+    assert CourierBooking.objects.count() == 0
+
+
+def test_the_case_shows_the_carrier_booking_id_and_tracking_url_once_booked(
+    collected_order, agent, tomorrow, settings
+):
+    settings.COURIER_TRACKING_URL = "https://track.example.net/{booking_id}"
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    before = client_for(agent).get(f"/api/v1/returns/{number}/").json()["courier_booking"]
+    booking = CourierBooking.objects.get()
+    courier_booking_book(booking_id=booking.pk)
+    booking.refresh_from_db()
+
+    after = client_for(agent).get(f"/api/v1/returns/{number}/").json()["courier_booking"]
+
+    assert (before["carrier_booking_id"], before["tracking_url"]) == ("", "")
+    assert after["carrier_booking_id"] == booking.provider_booking_id
+    assert after["tracking_url"] == f"https://track.example.net/{booking.provider_booking_id}"

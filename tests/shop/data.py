@@ -43,6 +43,7 @@ def drill_product() -> Product:
     return ProductFactory(
         sku="AKKU-BS-18V",
         name="Akku-Bohrschrauber 18V, 2 Akkus, im Koffer",
+        name_en="Cordless drill driver 18V, 2 batteries, in a case",
         category="Elektrowerkzeuge",
         price="129.00",
     )

@@ -27,7 +27,7 @@ def test_the_order_page_shows_status_lines_store_and_hours(client, placed):
     assert "Your items are reserved for you." in page
     assert '<li class="current" aria-current="step">' in page
     assert page.count('<li class="done">') == 1
-    assert "Akku-Bohrschrauber 18V, 2 Akkus, im Koffer" in page
+    assert "Cordless drill driver 18V, 2 batteries, in a case" in page
     assert "€129.00" in page
     assert "Pay in store when you collect." in page
     assert "Neuburger Straße 120<br>" in page

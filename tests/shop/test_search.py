@@ -14,7 +14,7 @@ def test_searching_by_a_word_of_the_name_lists_the_product_with_price_and_stores
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Akku-Bohrschrauber 18V, 2 Akkus, im Koffer" in page
+    assert "Cordless drill driver 18V, 2 batteries, in a case" in page
     assert "€129.00" in page
     assert "In stock in 1 store" in page
     assert 'href="/products/AKKU-BS-18V/"' in page
