@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its script as a file of its own, as the Content-Security-Policy needs.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("couriers/", include("returns.couriers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The shopper pages own the site root; keep them last so they never shadow another route.
     path("", include("shop.urls")),

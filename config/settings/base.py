@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: demo's has a deeper listen queue.
+    "demo",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -39,7 +41,6 @@ INSTALLED_APPS = [
     "api",
     "shop",
     "console",
-    "demo",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +197,7 @@ REST_FRAMEWORK = {
     # orjson, with DRF's encoder for what it does not know (api/renderers.py).
     "DEFAULT_PARSER_CLASSES": ["api.renderers.OrjsonParser"],
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.OrjsonRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ContractAutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
@@ -235,6 +236,10 @@ SPECTACULAR_SETTINGS = {
         "SalesChannelEnum": "orders.models.Order.SalesChannel",
         "LanguageEnum": ["de", "en"],
         "CustomerLanguageEnum": "customers.models.Language",
+        "ReturnReasonEnum": "returns.models.ReturnCase.Reason",
+        "ReturnReasonInputEnum": ["defective", "wrong_item", "damaged", "not_wanted"],
+        "ReturnConditionEnum": "returns.models.ReturnLine.Condition",
+        "ReturnConditionInputEnum": ["resellable", "defective"],
     },
 }
 
@@ -404,6 +409,11 @@ COURIER_GATEWAYS = {
     "carrier": "returns.couriers.http.HttpCarrierCourier",
 }
 COURIER_PROVIDER = env.str("COURIER_PROVIDER", default="sandbox")
+# The carrier's tracking page of a booking, "{booking_id}" standing for the carrier's booking id;
+# by default the sandbox courier's own page. Empty: the console shows the id without a link.
+COURIER_TRACKING_URL = env.str(
+    "COURIER_TRACKING_URL", default=f"{SHOP_BASE_URL}/couriers/sandbox/track/{{booking_id}}/"
+)
 COURIER_SANDBOX_SECRET = env.str("COURIER_SANDBOX_SECRET", default="sandbox-webhook-secret")
 # Failure injection for demos and tests: error | timeout | rate_limit | reject, first N calls.
 COURIER_SANDBOX_FAILURE = env.str("COURIER_SANDBOX_FAILURE", default="")
