@@ -25,6 +25,7 @@ def assert_strict(response) -> dict[str, list[str]]:
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert "<script>" not in response.content.decode()
+    assert not re.search(r"<[^>]+ on[a-z]+=", response.content.decode()), "inline event handler"
     return directives
 
 
@@ -42,13 +43,16 @@ def test_the_shop_pages_answer_with_the_strict_policy(client, path):
 
 
 @pytest.mark.django_db
-def test_the_console_styles_carry_the_nonce_the_header_names():
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pick-list/"])
+def test_the_console_styles_carry_the_nonce_the_header_names(path):
     store = scenario.store_create()
     clerk = scenario.staff_create(store, "clerk.pas-01")
+    scenario.drill_stocked(store, on_hand=5)
+    scenario.order_placed(store)
     client = Client()
     client.force_login(clerk)
 
-    response = client.get("/admin/")
+    response = client.get(path)
 
     assert response.status_code == 200
     directives = assert_strict(response)
