@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("couriers/", include("returns.couriers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The shopper pages own the site root; keep them last so they never shadow another route.
     path("", include("shop.urls")),

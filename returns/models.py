@@ -4,6 +4,8 @@ The Sandbox* tables are the sandbox courier's own side ("the carrier's database"
 process sees the same bookings; no production code reads them.
 """
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -277,6 +279,15 @@ class CourierBooking(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.state})"
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's page for this booking (COURIER_TRACKING_URL), once the carrier has
+        given it an id; "" before, or when no tracking page is configured."""
+        template = settings.COURIER_TRACKING_URL
+        if not template or not self.provider_booking_id:
+            return ""
+        return template.replace("{booking_id}", quote(self.provider_booking_id, safe=""))
 
     @transition(field=state, source=State.REQUESTED, target=State.BOOKED)
     def confirm(self, *, now, provider_booking_id: str, tracking_number: str, poll_at) -> None:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Anything that differs per deployment comes from env.py."""
 
+import datetime
 from pathlib import Path
 
 from kombu import Exchange, Queue
@@ -18,12 +19,15 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: demo's has a deeper listen queue.
+    "demo",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "outbox",
     "stores",
     "inventory",
@@ -36,7 +40,6 @@ INSTALLED_APPS = [
     "api",
     "shop",
     "console",
-    "demo",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Marks the requests whose reads may go to the read replica; inert without one.
     "config.replica.ReplicaReadsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,6 +105,25 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", CACHE_SOCKET_TIMEOUT_SECONDS)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", CACHE_SOCKET_TIMEOUT_SECONDS)
+
+# Login lockout (django-axes, config/lockout.py): failed logins on the console and the API's
+# token endpoint are counted per username and client address; after LOGIN_FAILURE_LIMIT of them
+# that pair is refused, even with the right password, for LOGIN_LOCKOUT_MINUTES (attempts while
+# locked do not prolong it), or until an administrator deletes its access attempt in the console.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_ip"
+# Proxies in front of the web that append the client's address to X-Forwarded-For (a load
+# balancer: 1). 0 takes REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,7 +176,7 @@ REST_FRAMEWORK = {
     # orjson, with DRF's encoder for what it does not know (api/renderers.py).
     "DEFAULT_PARSER_CLASSES": ["api.renderers.OrjsonParser"],
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.OrjsonRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ContractAutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
@@ -191,6 +215,10 @@ SPECTACULAR_SETTINGS = {
         "SalesChannelEnum": "orders.models.Order.SalesChannel",
         "LanguageEnum": ["de", "en"],
         "CustomerLanguageEnum": "customers.models.Language",
+        "ReturnReasonEnum": "returns.models.ReturnCase.Reason",
+        "ReturnReasonInputEnum": ["defective", "wrong_item", "damaged", "not_wanted"],
+        "ReturnConditionEnum": "returns.models.ReturnLine.Condition",
+        "ReturnConditionInputEnum": ["resellable", "defective"],
     },
 }
 
@@ -360,6 +388,11 @@ COURIER_GATEWAYS = {
     "carrier": "returns.couriers.http.HttpCarrierCourier",
 }
 COURIER_PROVIDER = env.str("COURIER_PROVIDER", default="sandbox")
+# The carrier's tracking page of a booking, "{booking_id}" standing for the carrier's booking id;
+# by default the sandbox courier's own page. Empty: the console shows the id without a link.
+COURIER_TRACKING_URL = env.str(
+    "COURIER_TRACKING_URL", default=f"{SHOP_BASE_URL}/couriers/sandbox/track/{{booking_id}}/"
+)
 COURIER_SANDBOX_SECRET = env.str("COURIER_SANDBOX_SECRET", default="sandbox-webhook-secret")
 # Failure injection for demos and tests: error | timeout | rate_limit | reject, first N calls.
 COURIER_SANDBOX_FAILURE = env.str("COURIER_SANDBOX_FAILURE", default="")

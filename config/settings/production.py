@@ -19,6 +19,9 @@ if not SHOP_BASE_URL.startswith(("https://", "http://")):
         "Set SHOP_BASE_URL to the shop's public address, e.g. https://shop.example.com: every "
         "link in a message to a shopper starts with it."
     )
+COURIER_TRACKING_URL = env.str(
+    "COURIER_TRACKING_URL", default=f"{SHOP_BASE_URL}/couriers/sandbox/track/{{booking_id}}/"
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -46,7 +46,8 @@ def _procfile() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip())
 
 
-def _place(port: int, number: int) -> int:
+def _place(port: int, number: int) -> int | str:
+    """The answer's status, or what happened instead (a reset connection, a timeout)."""
     body = {
         "customer": {"email": f"kundin{number}@example.com", "name": "Kundin"},
         "pickup_store": "PAS-01",
@@ -63,6 +64,8 @@ def _place(port: int, number: int) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError as error:
+        return f"no answer: {error!r}"
 
 
 def _sent(database: Path) -> int:
@@ -73,10 +76,6 @@ def _sent(database: Path) -> int:
     return count
 
 
-@pytest.mark.skip(
-    reason="fails in CI today: 9 of 50 concurrent requests get no answer on the runserver stack; "
-    "to be fixed before it guards again (issue 14)"
-)
 def test_web_worker_and_beat_on_sqlite_place_50_orders_at_once_without_a_lock_error(tmp_path):
     database = tmp_path / "db.sqlite3"
     port = _free_port()
@@ -119,7 +118,7 @@ def test_web_worker_and_beat_on_sqlite_place_50_orders_at_once_without_a_lock_er
             except OSError:
                 assert time.monotonic() < deadline, (tmp_path / "web.log").read_text()
                 time.sleep(0.5)
-        statuses: list[int] = []
+        statuses: list[int | str] = []
         barrier = threading.Barrier(ORDERS)
 
         def place(number: int) -> None:

@@ -2,6 +2,7 @@
 they stand now."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -121,3 +122,46 @@ def test_the_case_page_runs_the_same_number_of_queries_for_one_item_or_several(
 
     assert several.case.lines.count() == 2
     assert many == few
+
+
+def test_the_case_page_shows_the_carrier_booking_id_and_its_tracking_link(
+    agent_client, collected_order, agent, settings
+):
+    settings.COURIER_TRACKING_URL = "https://track.example.net/pickups/{booking_id}?lang=de"
+    opened = exchange_of(collected_order, by=agent)
+    courier_booking_book(booking_id=opened.booking.pk)
+    opened.booking.refresh_from_db()
+
+    response = _page(agent_client, opened.case.number)
+
+    booking_id = opened.booking.provider_booking_id
+    content = response.content.decode()
+    assert booking_id
+    assert f'id="carrier-booking-id">{booking_id}</dd>' in content
+    assert f'href="https://track.example.net/pickups/{booking_id}?lang=de"' in content
+
+
+def test_before_the_courier_confirmed_there_is_no_tracking_link_yet(
+    agent_client, collected_order, agent
+):
+    opened = exchange_of(collected_order, by=agent)
+
+    response = _page(agent_client, opened.case.number)
+
+    content = response.content.decode()
+    assert 'id="tracking-link"' not in content
+    assert "A link appears once the courier has confirmed the booking." in content
+
+
+def test_the_default_tracking_link_opens_the_sandbox_couriers_page(
+    agent_client, collected_order, agent, client
+):
+    opened = exchange_of(collected_order, by=agent)
+    courier_booking_book(booking_id=opened.booking.pk)
+    opened.booking.refresh_from_db()
+
+    tracking = client.get(urlsplit(opened.booking.tracking_url).path)
+
+    assert tracking.status_code == 200
+    assert opened.booking.provider_booking_id in tracking.content.decode()
+    assert client.get("/couriers/sandbox/track/SB-NOSUCH/").status_code == 404

@@ -443,3 +443,20 @@ def test_an_exchange_to_a_country_no_courier_serves_is_refused(collected_order, 
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["collection.address.country"]
     assert CourierBooking.objects.count() == 0
+
+
+def test_the_case_shows_the_carrier_booking_id_and_tracking_url_once_booked(
+    collected_order, agent, tomorrow, settings
+):
+    settings.COURIER_TRACKING_URL = "https://track.example.net/{booking_id}"
+    number = post_exchange(agent, exchange_body(collected_order, tomorrow)).json()["number"]
+    before = client_for(agent).get(f"/api/v1/returns/{number}/").json()["courier_booking"]
+    booking = CourierBooking.objects.get()
+    courier_booking_book(booking_id=booking.pk)
+    booking.refresh_from_db()
+
+    after = client_for(agent).get(f"/api/v1/returns/{number}/").json()["courier_booking"]
+
+    assert (before["carrier_booking_id"], before["tracking_url"]) == ("", "")
+    assert after["carrier_booking_id"] == booking.provider_booking_id
+    assert after["tracking_url"] == f"https://track.example.net/{booking.provider_booking_id}"
