@@ -10,6 +10,7 @@ readable table and, as its very last line, one JSON object with its figures.
 - pool: database connections and latency of gunicorn processes per way of connecting
 - beats: two beat processes for two minutes, each periodic job sent once per period
 - http_orders: placing orders over HTTP against gunicorn, a worker on Redis and PostgreSQL
+- outage: placing orders over HTTP for a minute while the worker is killed and Redis restarted
 """
 
 import argparse
@@ -17,7 +18,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve", "search", "pool", "beats", "http_orders")
+BENCHMARKS = ("availability", "reserve", "search", "pool", "beats", "http_orders", "outage")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
