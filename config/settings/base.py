@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
         "SalesChannelEnum": "orders.models.Order.SalesChannel",
         "LanguageEnum": ["de", "en"],
         "CustomerLanguageEnum": "customers.models.Language",
+        "ReturnReasonEnum": "returns.models.ReturnCase.Reason",
+        "ReturnReasonInputEnum": ["defective", "wrong_item", "damaged", "not_wanted"],
+        "ReturnConditionEnum": "returns.models.ReturnLine.Condition",
+        "ReturnConditionInputEnum": ["resellable", "defective"],
     },
 }
 

@@ -45,6 +45,34 @@ class ExchangeInputSerializer(InputSerializer):
     collection = CollectionInputSerializer()
 
 
+class RefundLineInputSerializer(ReturnLineInputSerializer):
+    condition = serializers.ChoiceField(
+        choices=ReturnLine.Condition.values,
+        required=False,
+        default=ReturnLine.Condition.RESELLABLE,
+        help_text="With hand_in_store: the state the item arrived in (default resellable).",
+    )
+
+
+class ReturnInputSerializer(InputSerializer):
+    """A refund return: a courier collects it (`collection`), it is handed in at a store's
+    counter (`hand_in_store`, received at once), or — neither — the customer brings it to the
+    order's store."""
+
+    order_number = StrictCharField(max_length=12)
+    lines = RefundLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    reason = serializers.ChoiceField(choices=ReturnCase.Reason.values)
+    collection = CollectionInputSerializer(required=False)
+    hand_in_store = StrictCharField(max_length=12, required=False)
+
+    def validate(self, data: dict) -> dict:
+        if "collection" in data and "hand_in_store" in data:
+            raise serializers.ValidationError(
+                {"hand_in_store": ["Either a courier collection or a store hand-in, not both."]}
+            )
+        return data
+
+
 class ReceivedLineInputSerializer(ReturnLineInputSerializer):
     condition = serializers.ChoiceField(choices=ReturnLine.Condition.values)
 
