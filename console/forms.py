@@ -281,7 +281,9 @@ class HandInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = [line for line in lines if line.returnable > 0]
         self.fields["reason"] = forms.ChoiceField(
-            label=_("Why is it coming back?"), choices=list(reasons.items())
+            # No reason is preselected: the clerk asks the customer.
+            label=_("Why is it coming back?"),
+            choices=[("", "—"), *reasons.items()],
         )
         for line in self.lines:
             product = line.order_line.product

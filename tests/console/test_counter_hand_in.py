@@ -88,3 +88,16 @@ def test_another_stores_clerk_cannot_hand_in_there(client, order):
 
     assert response.status_code == 404
     assert ReturnCase.objects.count() == 0
+
+
+def test_a_hand_in_without_a_reason_is_refused_and_nothing_is_written(client, clerk, order):
+    client.force_login(clerk)
+    line = order.lines.get()
+
+    response = client.post(
+        _url(order), {f"units_{line.pk}": "1", f"condition_{line.pk}": "resellable"}
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["reason"]
+    assert ReturnCase.objects.count() == 0
