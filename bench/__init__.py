@@ -10,6 +10,7 @@ readable table and, as its very last line, one JSON object with its figures.
 - pool: database connections and latency of gunicorn processes per way of connecting
 - beats: two beat processes for two minutes, each periodic job sent once per period
 - http_orders: placing orders over HTTP against gunicorn, a worker on Redis and PostgreSQL
+- placement_cpu: CPU or instructions of one placement (web) and one confirmation (worker)
 """
 
 import argparse
@@ -17,7 +18,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve", "search", "pool", "beats", "http_orders")
+BENCHMARKS = (
+    "availability",
+    "reserve",
+    "search",
+    "pool",
+    "beats",
+    "http_orders",
+    "placement_cpu",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
