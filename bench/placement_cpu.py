@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.harness import django_setup, machine_load, print_result, print_table, progress
 from bench.harness import scratch_database as _scratch_database
-from bench.http_orders import _catalogue, _purge, _stack_env
+from bench.http_orders import _catalogue, _purge, _stack_env, add_catalogue_arguments
 
 PARTS = ("web", "worker")
 CALLGRIND_WARMUP = 5
@@ -61,8 +61,8 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--measure", choices=PARTS, help=argparse.SUPPRESS)
     parser.add_argument("--pairs-file", help=argparse.SUPPRESS)
     parser.add_argument("--prefix", default="cpu", help=argparse.SUPPRESS)
-    # _catalogue's knobs: the demo catalogue.
-    parser.set_defaults(catalogue="demo", hot_units=1_000_000)
+    add_catalogue_arguments(parser)
+    parser.set_defaults(hot_units=1_000_000)
     return parser.parse_args(argv)
 
 
