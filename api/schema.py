@@ -1,18 +1,22 @@
 """OpenAPI pieces every API package reuses: error answers and the headers we read."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 
 from api import idempotency
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, InputSerializer
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     name=idempotency.HEADER,
     type=OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
-    description="Any unique string (a UUID). A retry with the same key returns the first answer "
-    "and creates nothing new; the same key with a different body answers 422.",
+    pattern=idempotency.KEY_PATTERN,
+    description="Any unique string (a UUID): 1 to 255 visible ASCII characters, no spaces. A "
+    "retry with the same key returns the first answer and creates nothing new; the same key with "
+    "a different body answers 422.",
 )
 
 ORDER_TOKEN = OpenApiParameter(
@@ -35,10 +39,12 @@ _DESCRIPTIONS = {
 }
 
 
-def errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    """The error answers of an endpoint, in the common error format."""
+def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
+    """The error answers of an endpoint, in the common error format; `described` gives an
+    answer the endpoint's own description (the codes it answers with)."""
+    descriptions = {**_DESCRIPTIONS, **(described or {})}
     return {
-        code: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS[code])
+        code: OpenApiResponse(response=ErrorSerializer, description=descriptions[code])
         for code in statuses
     }
 
@@ -48,6 +54,45 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
 TIME_OF_DAY_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 # What the bad-bytes middleware (config.middleware) refuses in every string: NUL.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+class ContractAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, stating limits the server enforces that it leaves out: a
+    request body refuses unknown fields (InputSerializer), a list of objects has its minimum and
+    maximum number of items, and a string that may not be blank needs more than whitespace."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        result = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, InputSerializer):
+            result["additionalProperties"] = False
+        return result
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        result = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and result.get("type") == "array":
+            if not field.allow_empty:
+                result.setdefault("minItems", 1)
+            if field.min_length is not None:
+                result["minItems"] = field.min_length
+            if field.max_length is not None:
+                result["maxItems"] = field.max_length
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and field.trim_whitespace
+            and not field.allow_blank
+            and not {"enum", "pattern", "format"} & set(result)
+        ):
+            result["pattern"] = _trimmed_at_least(field.min_length or 1)
+        return result
+
+
+def _trimmed_at_least(length: int) -> str:
+    """A pattern for a string that still has `length` characters once its edges are trimmed
+    of whitespace (DRF's CharField trims before it counts), without NUL."""
+    if length <= 1:
+        return r"^[^\x00]*[^\s\x00][^\x00]*$"
+    return rf"^\s*[^\s\x00][^\x00]{{{length - 2},}}[^\s\x00]\s*$"
 
 
 def _strings_without_nul(node) -> None:

@@ -10,6 +10,9 @@ readable table and, as its very last line, one JSON object with its figures.
 - pool: database connections and latency of gunicorn processes per way of connecting
 - beats: two beat processes for two minutes, each periodic job sent once per period
 - http_orders: placing orders over HTTP against gunicorn, a worker on Redis and PostgreSQL
+- chain: a chain's 300 stores and 10 million orders, generated on the server; the shift page,
+  timeline, KPI page, placement and availability before and after the chain's indexes
+- outage: placing orders over HTTP for a minute while the worker is killed and Redis restarted
 - placement_cpu: CPU or instructions of one placement (web) and one confirmation (worker)
 """
 
@@ -25,6 +28,8 @@ BENCHMARKS = (
     "pool",
     "beats",
     "http_orders",
+    "chain",
+    "outage",
     "placement_cpu",
 )
 

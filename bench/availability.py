@@ -53,27 +53,40 @@ def _timings(
     return sorted(timings), cpu_ms
 
 
+def random_point(chance: random.Random) -> dict[str, float]:
+    return {axis: chance.uniform(*bounds) for axis, bounds in GERMANY.items()}
+
+
+def availability_calls(
+    chance: random.Random, products: Sequence, *, stores: int
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Availability of a random one of `products` from a random point: at every store (checked
+    to answer for all `stores`), and at the 10 nearest."""
+    from inventory.selectors import availability_for_sku
+
+    def all_stores() -> object:
+        answer = availability_for_sku(product=chance.choice(products), **random_point(chance))
+        assert len(answer) == stores
+        return answer
+
+    def nearest_ten() -> object:
+        return availability_for_sku(
+            product=chance.choice(products), limit=10, **random_point(chance)
+        )
+
+    return all_stores, nearest_ten
+
+
 def _run(options: argparse.Namespace) -> dict:
     from inventory.models import Product
-    from inventory.selectors import availability_for_sku
     from stores.selectors import store_list_by_distance
 
     chance = random.Random(7)
     products = list(Product.objects.order_by("?")[:200])
-
-    def point() -> dict[str, float]:
-        return {axis: chance.uniform(*bounds) for axis, bounds in GERMANY.items()}
-
-    def all_stores() -> object:
-        answer = availability_for_sku(product=chance.choice(products), **point())
-        assert len(answer) == options.stores
-        return answer
-
-    def nearest_ten() -> object:
-        return availability_for_sku(product=chance.choice(products), limit=10, **point())
+    all_stores, nearest_ten = availability_calls(chance, products, stores=options.stores)
 
     def stores_nearest_ten() -> object:
-        return store_list_by_distance(limit=10, **point())
+        return store_list_by_distance(limit=10, **random_point(chance))
 
     cases = {
         "all_stores": ("availability of one SKU, all stores by distance", all_stores),

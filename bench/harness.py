@@ -46,22 +46,30 @@ def _admin_connection(url: str) -> psycopg.Connection:
 
 
 @contextmanager
-def scratch_database(benchmark: str) -> Iterator[str]:
-    """A new, empty database on the server of DATABASE_URL, dropped on the way out."""
+def scratch_database(benchmark: str, *, keep: bool = False, reuse: str = "") -> Iterator[str]:
+    """A new, empty database on the server of DATABASE_URL, dropped on the way out; or, with
+    `reuse`, that database as an earlier run with `keep` left it (a load that takes an hour is
+    then made once)."""
     url = server_url()
-    name = f"{benchmark}_bench_{secrets.token_hex(4)}"
-    with _admin_connection(url) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    progress(f"created scratch database {name}")
+    name = reuse or f"{benchmark}_bench_{secrets.token_hex(4)}"
+    if reuse:
+        progress(f"reusing database {name}")
+    else:
+        with _admin_connection(url) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        progress(f"created scratch database {name}")
     try:
         yield _with_database(url, name)
     finally:
         _close_django_connections()
-        with _admin_connection(url) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-        progress(f"dropped scratch database {name}")
+        if keep:
+            progress(f"kept database {name}: drop it with DROP DATABASE {name}")
+        else:
+            with _admin_connection(url) as admin:
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+            progress(f"dropped scratch database {name}")
 
 
 def _close_django_connections() -> None:

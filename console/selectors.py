@@ -23,6 +23,7 @@ RETURNS_TO_RECEIVE = (
     ReturnCase.State.IN_TRANSIT,
 )
 OPEN_FOR_PICKING = (Order.State.RESERVED, Order.State.PICKING)
+QUEUED_STATES = (*OPEN_FOR_PICKING, Order.State.READY_FOR_PICKUP)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def console_start_queues(*, store: Store, now: datetime.datetime, limit: int = 2
     near or past the end of its hold) and returns on their way to the store. Seven queries."""
     overdue_before = overdue_threshold(now)
     ready = Q(state=Order.State.READY_FOR_PICKUP)
-    counts = Order.objects.filter(pickup_store=store).aggregate(
+    # Only the open states counted: read from order_open_store_idx, not all the store's orders.
+    counts = Order.objects.filter(pickup_store=store, state__in=QUEUED_STATES).aggregate(
         to_pick=Count("pk", filter=Q(state=Order.State.RESERVED)),
         picking=Count("pk", filter=Q(state=Order.State.PICKING)),
         ready=Count("pk", filter=ready),

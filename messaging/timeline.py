@@ -7,19 +7,19 @@ from messaging.models import Notification
 
 
 def message_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Every message sent to the customer; one query."""
+    """Every message sent to the customer; one query, read as plain rows of the columns shown."""
     sent = (
         Notification.objects.filter(customer=customer, status=Notification.Status.SENT)
-        .select_related("order")
         .order_by("sent_at", "pk")
+        .values_list("sent_at", "template", "channel", "order__number")
     )
     return [
         TimelineEntry(
-            at=notification.sent_at,
-            kind=f"message_{notification.template}",
-            channel=notification.channel,
-            title=f"{notification.template} sent by {notification.channel}",
-            order_number=notification.order.number if notification.order else "",
+            at=sent_at,
+            kind=f"message_{template}",
+            channel=channel,
+            title=f"{template} sent by {channel}",
+            order_number=order_number or "",
         )
-        for notification in sent
+        for sent_at, template, channel, order_number in sent
     ]

@@ -171,6 +171,23 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["pickup_store", "state"], name="order_store_state_idx"),
+            # The shift page's queues: only the open orders of a store, a few dozen of its
+            # tens of thousands (docs/decisions/0013).
+            models.Index(
+                fields=["pickup_store", "state", "placed_at"],
+                condition=Q(
+                    state__in=[
+                        "placed",
+                        "sourcing",
+                        "reserved",
+                        "picking",
+                        "ready_for_pickup",
+                    ]
+                ),
+                name="order_open_store_idx",
+            ),
+            # The KPI page: a store's orders placed in a period.
+            models.Index(fields=["pickup_store", "placed_at"], name="order_store_placed_idx"),
             models.Index(
                 fields=["sourcing_due_at"],
                 condition=Q(state="sourcing"),

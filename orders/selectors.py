@@ -49,7 +49,7 @@ def _open_totals_sql(quote) -> str:
 def order_open_totals(*, customer_id: int) -> tuple[int, int]:
     """(open orders, units still wanted in them) of a customer, in one statement. Written out
     rather than built by the ORM: placement asks it every time, and compiling the aggregate over
-    the join cost more CPU than the database's answer (docs/decisions/0013)."""
+    the join cost more CPU than the database's answer (docs/decisions/0014)."""
     using = router.db_for_read(Order)
     connection = connections[using]
     with connection.cursor() as cursor:

@@ -3,7 +3,7 @@ transition of each order, on the channel where it happened. Placing is the order
 channel; picking, shortage, ready, hand-over and expiry happen in the store; a cancellation
 where whoever cancelled it was."""
 
-from django.db.models import Prefetch
+from typing import NamedTuple
 
 from customers.models import Customer
 from customers.timeline import TimelineEntry, TouchpointChannel
@@ -25,7 +25,23 @@ IN_STORE = {"start_picking", "report_shortage", "mark_ready", "hand_over", "expi
 WITH_THE_ORDER = {"place", "source", "reserve"}
 
 
-def transition_channel(order: Order, transition: OrderTransition) -> str:
+class _OrderRow(NamedTuple):
+    number: str
+    kind: str
+    channel: str
+    campaign: str
+    store_code: str
+
+
+class _TransitionRow(NamedTuple):
+    order_id: int
+    transition: str
+    reason: str
+    actor_id: int | None
+    created_at: object
+
+
+def transition_channel(order: _OrderRow, transition: _TransitionRow) -> str:
     """Where the transition happened."""
     if transition.transition in IN_STORE:
         return TouchpointChannel.STORE
@@ -37,42 +53,47 @@ def transition_channel(order: Order, transition: OrderTransition) -> str:
     return order.channel
 
 
-def _order_entries(order: Order) -> list[TimelineEntry]:
+def _entry(order: _OrderRow, transition: _TransitionRow) -> TimelineEntry:
     replacement = order.kind == Order.Kind.REPLACEMENT
     noun = "Replacement" if replacement else "Order"
-    entries = []
-    for transition in order.transitions.all():
-        kind = ORDER_EVENTS.get(transition.transition, f"order_{transition.transition}")
-        if replacement:
-            kind = kind.replace("order_", "replacement_", 1)
-        title = f"{noun} {order.number}: {transition.transition.replace('_', ' ')}"
-        if transition.transition == "place":
-            title = f"{noun} {order.number} placed ({order.channel}) for {order.pickup_store.code}"
-            if order.campaign:
-                title += f" from the campaign {order.campaign}"
-        elif transition.transition == "hand_over":
-            title = f"{noun} {order.number} collected at {order.pickup_store.code}"
-        elif transition.transition == "mark_ready":
-            title = f"{noun} {order.number} ready for pickup at {order.pickup_store.code}"
-        entries.append(
-            TimelineEntry(
-                at=transition.created_at,
-                kind=kind,
-                channel=transition_channel(order, transition),
-                title=title,
-                order_number=order.number,
-            )
-        )
-    return entries
+    kind = ORDER_EVENTS.get(transition.transition, f"order_{transition.transition}")
+    if replacement:
+        kind = kind.replace("order_", "replacement_", 1)
+    title = f"{noun} {order.number}: {transition.transition.replace('_', ' ')}"
+    if transition.transition == "place":
+        title = f"{noun} {order.number} placed ({order.channel}) for {order.store_code}"
+        if order.campaign:
+            title += f" from the campaign {order.campaign}"
+    elif transition.transition == "hand_over":
+        title = f"{noun} {order.number} collected at {order.store_code}"
+    elif transition.transition == "mark_ready":
+        title = f"{noun} {order.number} ready for pickup at {order.store_code}"
+    return TimelineEntry(
+        at=transition.created_at,
+        kind=kind,
+        channel=transition_channel(order, transition),
+        title=title,
+        order_number=order.number,
+    )
 
 
 def order_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Every transition of the customer's orders; two queries."""
-    orders = (
-        Order.objects.filter(customer=customer)
-        .select_related("pickup_store")
-        .prefetch_related(
-            Prefetch("transitions", queryset=OrderTransition.objects.order_by("created_at", "pk"))
+    """Every transition of the customer's orders; two queries. Read as plain rows of the few
+    columns shown: a customer with hundreds of orders builds no model instance (the chain
+    bench's timeline, docs/decisions/0013)."""
+    orders = {
+        pk: _OrderRow(*row)
+        for pk, *row in Order.objects.filter(customer=customer).values_list(
+            "pk", "number", "kind", "channel", "campaign", "pickup_store__code"
         )
+    }
+    transitions = (
+        OrderTransition.objects.filter(order_id__in=list(orders))
+        # The orders newest first as before, so that entries at the same moment keep their order.
+        .order_by("-order__placed_at", "-order_id", "created_at", "pk")
+        .values_list(*_TransitionRow._fields)
     )
-    return [entry for order in orders for entry in _order_entries(order)]
+    return [
+        _entry(orders[row.order_id], row)
+        for row in (_TransitionRow(*values) for values in transitions)
+    ]

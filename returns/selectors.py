@@ -3,8 +3,9 @@ is customers.selectors.customer_timeline (returns adds its cases in returns/time
 
 from django.db.models import QuerySet
 
-from returns.exceptions import ReturnCaseNotFound
+from returns.exceptions import InvalidReturnInput, ReturnCaseNotFound
 from returns.models import ReturnCase
+from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids
 
 
@@ -35,3 +36,16 @@ def return_case_list_needing_attention() -> QuerySet[ReturnCase]:
         .select_related("customer", "order")
         .order_by("opened_at")
     )
+
+
+def hand_in_store_get(*, code: str) -> Store:
+    """The store an item is handed in at, by its code in any letter case; an unknown code is the
+    request's mistake (400 naming `hand_in_store`)."""
+    store = Store.objects.filter(code=(code or "").strip().upper()).first()
+    if store is None:
+        raise InvalidReturnInput(
+            "No such store.",
+            fields={"hand_in_store": ["No such store."]},
+            field_codes={"hand_in_store": "unknown_store"},
+        )
+    return store

@@ -249,6 +249,29 @@ def exchange_open(
         now=now,
         replacement=replacement,
     )
+    booking = _courier_request(case=case, collection=collection, now=now)
+    notification_queue(
+        customer=customer,
+        template="exchange_opened",
+        key=f"case:{case.number}:opened",
+        order=order,
+        context={
+            "case_number": case.number,
+            "replacement_number": replacement.number,
+            "pickup_date": collection.date.isoformat(),
+            "window_start": collection.window_start.strftime("%H:%M"),
+            "window_end": collection.window_end.strftime("%H:%M"),
+        },
+        now=now,
+    )
+    return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
+
+
+def _courier_request(
+    *, case: ReturnCase, collection: CollectionInput, now: datetime.datetime
+) -> CourierBooking:
+    """The booking request of a case (opened → awaiting_courier) and its courier call, which is
+    dispatched after commit."""
     booking = CourierBooking.objects.create(
         case=case,
         reference=_booking_reference_unused(),
@@ -267,22 +290,8 @@ def exchange_open(
     )
     case.await_courier()
     case.save()
-    notification_queue(
-        customer=customer,
-        template="exchange_opened",
-        key=f"case:{case.number}:opened",
-        order=order,
-        context={
-            "case_number": case.number,
-            "replacement_number": replacement.number,
-            "pickup_date": collection.date.isoformat(),
-            "window_start": collection.window_start.strftime("%H:%M"),
-            "window_end": collection.window_end.strftime("%H:%M"),
-        },
-        now=now,
-    )
     courier_call_add(booking=booking, now=now)
-    return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
+    return booking
 
 
 def _case_create(
@@ -334,14 +343,6 @@ def _order_lock_collected(order_number: str) -> Order:
     return order
 
 
-def _reason_check(reason: str) -> None:
-    if reason not in ReturnCase.Reason.values:
-        raise InvalidReturnInput(
-            "Unknown reason.",
-            fields={"reason": [f"Choose one of {', '.join(ReturnCase.Reason.values)}."]},
-        )
-
-
 @transaction.atomic
 def return_open(
     *,
@@ -350,20 +351,24 @@ def return_open(
     reason: str,
     opened_by: str,
     by: User | None = None,
+    collection: CollectionInput | None = None,
     now: datetime.datetime | None = None,
 ) -> ReturnCase:
-    """Opens a refund case — by a hotline agent or by the shopper (e.g. an unwanted item); the
-    item is to be brought to the order's pickup store, which receives it. Locks the order."""
+    """Opens a refund case — by a hotline agent, the order's store or the shopper (e.g. an
+    unwanted item); the order's pickup store receives the item. With a `collection` a courier
+    fetches it (opened → awaiting_courier, the booking queued after commit); without, the
+    customer brings it. Locks the order."""
     now = now or timezone.now()
-    _reason_check(reason)
-    if opened_by not in (ReturnCase.OpenedBy.AGENT, ReturnCase.OpenedBy.SHOPPER):
-        raise InvalidReturnInput("Opened by an agent or the shopper.", fields={"opened_by": ["?"]})
+    _request_check(reason=reason, collection=collection, now=now)
+    if opened_by not in ReturnCase.OpenedBy.values:
+        raise InvalidReturnInput("Unknown opener.", fields={"opened_by": ["Unknown."]})
     order = _order_lock_collected(order_number)
     chosen = _lines_returnable(order, lines)
-    channel = (
-        Order.SalesChannel.HOTLINE if opened_by == ReturnCase.OpenedBy.AGENT else order.channel
-    )
-    return _case_create(
+    channel = {
+        ReturnCase.OpenedBy.AGENT: Order.SalesChannel.HOTLINE,
+        ReturnCase.OpenedBy.STORE: Order.SalesChannel.STORE,
+    }.get(opened_by, order.channel)
+    case = _case_create(
         order=order,
         chosen=chosen,
         reason=reason,
@@ -374,6 +379,9 @@ def return_open(
         receiving_store=order.pickup_store,
         now=now,
     )
+    if collection is not None:
+        _courier_request(case=case, collection=collection, now=now)
+    return case
 
 
 @transaction.atomic
@@ -392,7 +400,7 @@ def return_hand_in(
     now = now or timezone.now()
     if not user_works_at(by, store.pk):
         raise ReceiveNotPermitted()
-    _reason_check(reason)
+    _request_check(reason=reason, collection=None, now=now)
     order = _order_lock_collected(order_number)
     chosen = _lines_returnable(
         order, [ReturnLineInput(sku=line.sku, quantity=line.quantity) for line in lines]

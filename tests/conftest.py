@@ -9,6 +9,7 @@ REQUIRE_SERVICES=1 (CI) any such skip fails the run.
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.support.services import (
     WorkerProcess,
@@ -23,6 +24,13 @@ REDIS_HOWTO = (
     "CELERY_BROKER_URL=redis://... or amqp://..., and run on PostgreSQL"
 )
 SERVICE_MARKERS = ("postgres", "redis", "browser", "hosts")
+
+# Property tests: "ci" (the default, every run) draws the same examples each time, so a run is
+# repeatable and a failure shows again; HYPOTHESIS_PROFILE=explore draws new ones on each run.
+# Neither keeps an example database on disk.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):

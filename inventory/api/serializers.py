@@ -8,6 +8,7 @@ from api.fields import (
     StrictIntegerField,
     page_serializer,
 )
+from api.serializers import InputSerializer
 from inventory.models import Product, StockLevel
 from inventory.services import MAX_COUNTED, MAX_QUANTITY, REASON_MAX_LENGTH
 
@@ -98,7 +99,7 @@ class StockLevelSerializer(serializers.ModelSerializer):
 StockLevelPageSerializer = page_serializer(StockLevelSerializer, "StockLevelPage")
 
 
-class StockChangeInputSerializer(serializers.Serializer):
+class StockChangeInputSerializer(InputSerializer):
     """A receipt adds `quantity` units; a count says how many are on hand now."""
 
     RECEIPT = "receipt"

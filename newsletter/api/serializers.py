@@ -3,12 +3,13 @@
 from rest_framework import serializers
 
 from api.fields import StrictCharField
+from api.serializers import InputSerializer
 from customers.models import Channel, Language
 from newsletter.models import ConsentEvent, Subscription
 from newsletter.wording import CONSENT_WORDING_CURRENT
 
 
-class SubscribeInputSerializer(serializers.Serializer):
+class SubscribeInputSerializer(InputSerializer):
     # Checked by the service, so the API and the shop's forms answer alike.
     email = StrictCharField(max_length=1000)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, default="email")
@@ -24,7 +25,7 @@ class SubscribeAcceptedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class NewsletterTokenInputSerializer(serializers.Serializer):
+class NewsletterTokenInputSerializer(InputSerializer):
     token = StrictCharField(max_length=500)
 
 

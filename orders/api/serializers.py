@@ -11,6 +11,7 @@ from api.fields import (
     StrictIntegerField,
     page_serializer,
 )
+from api.serializers import InputSerializer
 from customers.models import Language
 from inventory.models import Transfer
 from orders.models import Order, OrderLine
@@ -26,19 +27,19 @@ REASON_MAX_LENGTH = 200
 # --- input -------------------------------------------------------------------------------------
 
 
-class CustomerInputSerializer(serializers.Serializer):
+class CustomerInputSerializer(InputSerializer):
     email = serializers.EmailField(max_length=254)
     name = StrictCharField(max_length=120)
     phone = StrictCharField(required=False, default="", allow_blank=True, max_length=20)
     language = serializers.ChoiceField(choices=Language.values, required=False, default="de")
 
 
-class LineInputSerializer(serializers.Serializer):
+class LineInputSerializer(InputSerializer):
     sku = StrictCharField(max_length=SKU_MAX_LENGTH)
     quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
-class SepaInputSerializer(serializers.Serializer):
+class SepaInputSerializer(InputSerializer):
     iban = StrictCharField(max_length=IBAN_INPUT_MAX_LENGTH, help_text="Spaces are ignored.")
     account_holder = StrictCharField(max_length=ACCOUNT_HOLDER_MAX_LENGTH)
     mandate_accepted = StrictBooleanField(
@@ -46,7 +47,7 @@ class SepaInputSerializer(serializers.Serializer):
     )
 
 
-class OrderPlaceInputSerializer(serializers.Serializer):
+class OrderPlaceInputSerializer(InputSerializer):
     customer = CustomerInputSerializer()
     pickup_store = StrictCharField(max_length=12)
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
@@ -71,15 +72,15 @@ class OrderPlaceInputSerializer(serializers.Serializer):
     )
 
 
-class CancelInputSerializer(serializers.Serializer):
+class CancelInputSerializer(InputSerializer):
     reason = StrictCharField(max_length=REASON_MAX_LENGTH)
 
 
-class ShortageInputSerializer(serializers.Serializer):
+class ShortageInputSerializer(InputSerializer):
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
 
-class HandOverInputSerializer(serializers.Serializer):
+class HandOverInputSerializer(InputSerializer):
     """The shopper's pickup code, or a manager's reason to hand over without it."""
 
     pickup_code = StrictCharField(required=False, default="", allow_blank=True, max_length=16)
@@ -112,7 +113,7 @@ class PickupSlotQuerySerializer(serializers.Serializer):
     )
 
 
-class EmptyInputSerializer(serializers.Serializer):
+class EmptyInputSerializer(InputSerializer):
     """Transitions that need nothing but the order."""
 
 
@@ -338,7 +339,7 @@ class TransferListQuerySerializer(PageQuerySerializer):
     )
 
 
-class TransferRefuseInputSerializer(serializers.Serializer):
+class TransferRefuseInputSerializer(InputSerializer):
     reason = StrictCharField(max_length=REASON_MAX_LENGTH)
 
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import StrictCharField, StrictIntegerField
+from api.serializers import InputSerializer
 from customers.models import Customer
 from returns.models import CourierBooking, ReturnCase, ReturnLine
 from returns.services import MAX_LINE_QUANTITY
@@ -14,12 +15,12 @@ MAX_LINES = 50
 # --- input -------------------------------------------------------------------------------------
 
 
-class ReturnLineInputSerializer(serializers.Serializer):
+class ReturnLineInputSerializer(InputSerializer):
     sku = StrictCharField(max_length=32)
     quantity = StrictIntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
-class AddressInputSerializer(serializers.Serializer):
+class AddressInputSerializer(InputSerializer):
     name = StrictCharField(max_length=120)
     line1 = StrictCharField(max_length=120)
     line2 = StrictCharField(max_length=120, required=False, default="", allow_blank=True)
@@ -28,7 +29,7 @@ class AddressInputSerializer(serializers.Serializer):
     country = StrictCharField(max_length=2, min_length=2, required=False, default="DE")
 
 
-class CollectionInputSerializer(serializers.Serializer):
+class CollectionInputSerializer(InputSerializer):
     address = AddressInputSerializer()
     date = serializers.DateField(format="%Y-%m-%d", input_formats=["%Y-%m-%d"])
     window_start = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
@@ -36,7 +37,7 @@ class CollectionInputSerializer(serializers.Serializer):
     phone = StrictCharField(max_length=20, required=False, default="", allow_blank=True)
 
 
-class ExchangeInputSerializer(serializers.Serializer):
+class ExchangeInputSerializer(InputSerializer):
     order_number = StrictCharField(max_length=12)
     lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
     reason = serializers.ChoiceField(choices=ReturnCase.Reason.values)
@@ -44,11 +45,39 @@ class ExchangeInputSerializer(serializers.Serializer):
     collection = CollectionInputSerializer()
 
 
+class RefundLineInputSerializer(ReturnLineInputSerializer):
+    condition = serializers.ChoiceField(
+        choices=ReturnLine.Condition.values,
+        required=False,
+        default=ReturnLine.Condition.RESELLABLE,
+        help_text="With hand_in_store: the state the item arrived in (default resellable).",
+    )
+
+
+class ReturnInputSerializer(InputSerializer):
+    """A refund return: a courier collects it (`collection`), it is handed in at a store's
+    counter (`hand_in_store`, received at once), or — neither — the customer brings it to the
+    order's store."""
+
+    order_number = StrictCharField(max_length=12)
+    lines = RefundLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    reason = serializers.ChoiceField(choices=ReturnCase.Reason.values)
+    collection = CollectionInputSerializer(required=False)
+    hand_in_store = StrictCharField(max_length=12, required=False)
+
+    def validate(self, data: dict) -> dict:
+        if "collection" in data and "hand_in_store" in data:
+            raise serializers.ValidationError(
+                {"hand_in_store": ["Either a courier collection or a store hand-in, not both."]}
+            )
+        return data
+
+
 class ReceivedLineInputSerializer(ReturnLineInputSerializer):
     condition = serializers.ChoiceField(choices=ReturnLine.Condition.values)
 
 
-class ReceiveInputSerializer(serializers.Serializer):
+class ReceiveInputSerializer(InputSerializer):
     lines = ReceivedLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
 

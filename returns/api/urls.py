@@ -4,6 +4,7 @@ from returns.api import views
 
 urlpatterns = [
     path("exchanges/", views.ExchangeCreateView.as_view(), name="exchange-create"),
+    path("returns/", views.ReturnCreateView.as_view(), name="return-create"),
     path("returns/<str:number>/", views.ReturnCaseDetailView.as_view(), name="return-detail"),
     path(
         "returns/<str:number>/receive/",

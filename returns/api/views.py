@@ -14,6 +14,7 @@ from api.idempotency import idempotent
 from api.views import ApiView
 from config.exceptions import DomainError, NotFound
 from customers.selectors import customer_get, customer_search, customer_timeline
+from orders.selectors import order_get_for_user
 from returns import selectors, services
 from returns.api.serializers import (
     CustomerFoundSerializer,
@@ -22,6 +23,7 @@ from returns.api.serializers import (
     ExchangeInputSerializer,
     ReceiveInputSerializer,
     ReturnCaseSerializer,
+    ReturnInputSerializer,
     WebhookAcceptedSerializer,
 )
 from returns.couriers import InvalidSignature, courier_gateway
@@ -62,22 +64,74 @@ class ExchangeCreateView(ApiView):
         incoming = ExchangeInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        collection = data["collection"]
         opened = services.exchange_open(
             order_number=data["order_number"],
             lines=[services.ReturnLineInput(**line) for line in data["lines"]],
             reason=data["reason"],
             replacement_store_code=data["replacement_store"],
-            collection=services.CollectionInput(
-                **collection["address"],
-                date=collection["date"],
-                window_start=collection["window_start"],
-                window_end=collection["window_end"],
-                phone=collection["phone"],
-            ),
+            collection=collection_input(data["collection"]),
             by=request.user,
         )
         return case_response(opened.case, status_code=status.HTTP_201_CREATED)
+
+
+class ReturnCreateView(ApiView):
+    """Refund returns for agents and the staff of the order's store; an order outside the
+    caller's reach answers 404, a hand-in at a store the caller does not work at 403."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="returns_create",
+        parameters=[schema.IDEMPOTENCY_KEY],
+        request=ReturnInputSerializer,
+        responses={201: ReturnCaseSerializer, **schema.errors(400, 401, 403, 404, 409, 415, 422)},
+        summary="A refund return: collected by courier, handed in at a store's counter "
+        "(received at once) or brought to the order's store",
+    )
+    def post(self, request: Request) -> Response:
+        return idempotent(request, scope="returns.open", perform=lambda: self._open(request))
+
+    def _open(self, request: Request) -> Response:
+        incoming = ReturnInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        order = order_get_for_user(number=data["order_number"], user=request.user)
+        if "hand_in_store" in data:
+            case = services.return_hand_in(
+                order_number=order.number,
+                lines=[services.ReceivedLineInput(**line) for line in data["lines"]],
+                reason=data["reason"],
+                store=selectors.hand_in_store_get(code=data["hand_in_store"]),
+                by=request.user,
+            )
+        else:
+            case = services.return_open(
+                order_number=order.number,
+                lines=[
+                    services.ReturnLineInput(sku=line["sku"], quantity=line["quantity"])
+                    for line in data["lines"]
+                ],
+                reason=data["reason"],
+                opened_by=(
+                    ReturnCase.OpenedBy.AGENT
+                    if user_is_agent(request.user)
+                    else ReturnCase.OpenedBy.STORE
+                ),
+                collection=(collection_input(data["collection"]) if "collection" in data else None),
+                by=request.user,
+            )
+        return case_response(case, status_code=status.HTTP_201_CREATED)
+
+
+def collection_input(collection: dict) -> services.CollectionInput:
+    return services.CollectionInput(
+        **collection["address"],
+        date=collection["date"],
+        window_start=collection["window_start"],
+        window_end=collection["window_end"],
+        phone=collection["phone"],
+    )
 
 
 class ReturnCaseDetailView(ApiView):

@@ -128,7 +128,7 @@ def test_a_failed_first_attempt_is_not_remembered_so_the_retry_does_the_work():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", ["", "x" * 256, "schlüssel", "tab\there"])
+@pytest.mark.parametrize("key", ["", "x" * 256, "schlüssel", "tab\there", "two words"])
 def test_a_malformed_key_is_refused_before_any_work(key):
     with pytest.raises(InvalidIdempotencyKey):
         idempotent(

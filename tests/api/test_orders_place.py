@@ -459,3 +459,30 @@ def test_the_channels_chosen_are_kept_on_the_order_and_shown(anonymous, stocked)
         ("confirmation", "email"),
         ("confirmation", "sms"),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"cupon": "WINTER"}, {"cupon": ["Unknown field."]}),
+        (
+            {"customer": {"email": "m@example.com", "name": "Frau Müller", "mail": "x"}},
+            {"customer": {"mail": ["Unknown field."]}},
+        ),
+        (
+            {"lines": [{"sku": "DRL-18V", "quantity": 1, "qty": 2}]},
+            {"lines": {"0": {"qty": ["Unknown field."]}}},
+        ),
+    ],
+)
+def test_an_unknown_field_anywhere_in_the_body_answers_400_naming_it_and_places_nothing(
+    anonymous, stocked, changes, fields
+):
+    response = anonymous.post(URL, order_body(**changes), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"] == fields
+    assert nothing_written()
+    assert StockLevel.objects.get().reserved == 0

@@ -187,6 +187,32 @@ ROWS = [
         exchange_body("{number}"),
         "collected",
     ),
+    # Refund returns: agents and the order's store; a counter hand-in only where the caller works.
+    Row(
+        "return_open",
+        "post",
+        "/api/v1/returns/",
+        expect("401 401 401 201 404 201 201 201"),
+        {
+            "order_number": "{number}",
+            "lines": [{"sku": "DRL-18V", "quantity": 1}],
+            "reason": "not_wanted",
+        },
+        "collected",
+    ),
+    Row(
+        "return_hand_in",
+        "post",
+        "/api/v1/returns/",
+        expect("401 401 401 201 404 201 403 201"),
+        {
+            "order_number": "{number}",
+            "lines": [{"sku": "DRL-18V", "quantity": 1}],
+            "reason": "not_wanted",
+            "hand_in_store": "PAS-01",
+        },
+        "collected",
+    ),
     Row(
         "return",
         "get",

@@ -92,6 +92,48 @@ def test_bench_beats_sends_each_periodic_job_once_per_period_from_one_beat():
     assert not _database_exists(scratch)
 
 
+def test_bench_chain_measures_every_page_before_and_after_its_indexes_and_drops_its_database():
+    result, scratch = _bench(
+        "chain",
+        *("--stores", "3", "--products", "100", "--orders", "2000"),
+        *("--timeline-orders", "50", "--iterations", "5", "--warmup", "1"),
+    )
+
+    cases = {
+        "shift_page",
+        "timeline",
+        "kpi_30_days",
+        "kpi_90_days",
+        "placement",
+        "availability_all_stores",
+        "availability_nearest_10",
+        "availability_one_store",
+    }
+    assert result["benchmark"] == "chain"
+    assert (result["stores"], result["products"], result["orders"]) == (3, 100, 2000)
+    assert set(result["p95_ms"]) == set(result["p95_ms_without_chain_indexes"]) == cases
+    assert all(p95 > 0 for p95 in result["p95_ms"].values())
+    assert result["target_p95_ms"]["shift_page"] == 100
+    assert result["target_p95_ms"]["availability_all_stores"] == 20
+    assert scratch.startswith("chain_bench_")
+    assert not _database_exists(scratch)
+
+
+def test_bench_chain_lists_its_knobs():
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "chain", "--help"],
+        cwd=services.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert finished.returncode == 0
+    knobs = ("--stores", "--products", "--orders", "--timeline-orders", "--iterations", "--reuse")
+    assert all(knob in finished.stdout for knob in knobs)
+
+
 def test_bench_refuses_to_run_without_postgresql():
     finished = subprocess.run(
         [sys.executable, "-m", "bench", "availability"],

@@ -147,7 +147,7 @@ def test_refund_returns_refuse_what_exchanges_refuse(collected_order, passau, dr
             order_number=collected_order.number,
             lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
             reason="not_wanted",
-            opened_by="store",
+            opened_by="courier",
         )
 
     assert ReturnCase.objects.count() == 0
