@@ -12,6 +12,7 @@ readable table and, as its very last line, one JSON object with its figures.
 - http_orders: placing orders over HTTP against gunicorn, a worker on Redis and PostgreSQL
 - chain: a chain's 300 stores and 10 million orders, generated on the server; the shift page,
   timeline, KPI page, placement and availability before and after the chain's indexes
+- outage: placing orders over HTTP for a minute while the worker is killed and Redis restarted
 """
 
 import argparse
@@ -19,7 +20,16 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("availability", "reserve", "search", "pool", "beats", "http_orders", "chain")
+BENCHMARKS = (
+    "availability",
+    "reserve",
+    "search",
+    "pool",
+    "beats",
+    "http_orders",
+    "chain",
+    "outage",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -269,3 +269,49 @@ class CounterForm(forms.Form):
 
     q = forms.CharField(label=_("Scan or type"), max_length=64, required=False)
     store = forms.CharField(max_length=12, required=False, widget=forms.HiddenInput())
+
+
+class HandInForm(forms.Form):
+    """A return handed in at the counter: per order line the units brought back (proposed: all
+    that can still come back) and their condition, and why."""
+
+    CONDITIONS = ReturnReceiveForm.CONDITIONS
+
+    def __init__(self, *args, lines, reasons, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in lines if line.returnable > 0]
+        self.fields["reason"] = forms.ChoiceField(
+            # No reason is preselected: the clerk asks the customer.
+            label=_("Why is it coming back?"),
+            choices=[("", "—"), *reasons.items()],
+        )
+        for line in self.lines:
+            product = line.order_line.product
+            self.fields[f"units_{line.order_line.pk}"] = forms.IntegerField(
+                label=f"{product.sku} {product.name}",
+                min_value=0,
+                max_value=line.returnable,
+                initial=line.returnable,
+                help_text=_("%(count)s can come back") % {"count": line.returnable},
+            )
+            self.fields[f"condition_{line.order_line.pk}"] = forms.ChoiceField(
+                label=_("Condition"), choices=self.CONDITIONS
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not self.handed_in():
+            raise forms.ValidationError(_("Enter the units handed in of at least one line."))
+        return cleaned
+
+    def handed_in(self) -> list[tuple[str, int, str]]:
+        """(sku, units, condition) of each line brought back."""
+        return [
+            (
+                line.order_line.product.sku,
+                self.cleaned_data[f"units_{line.order_line.pk}"],
+                self.cleaned_data[f"condition_{line.order_line.pk}"],
+            )
+            for line in self.lines
+            if self.cleaned_data.get(f"units_{line.order_line.pk}")
+        ]

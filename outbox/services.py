@@ -108,6 +108,11 @@ def outbox_register(
     )
 
 
+def registered_outboxes() -> dict[str, Outbox]:
+    """Every outbox table the relay watches, by label."""
+    return dict(_outboxes)
+
+
 def outbox_for(model: type[models.Model]) -> Outbox:
     return _outboxes[model._meta.label]
 

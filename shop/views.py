@@ -2,6 +2,7 @@
 page behind the secret link of the confirmation message. Reads go through the selectors, writes
 through orders.services; these views only turn forms into calls and errors into messages."""
 
+import datetime
 from urllib.parse import urlencode
 
 import icalendar
@@ -50,7 +51,11 @@ from shop import dates
 from shop.forms import IBAN_MESSAGES, CancelForm, CheckoutForm, LocationForm, SearchForm
 from shop.newsletter import newsletter_request_at_checkout
 from stores.models import Store, StoreClosure
-from stores.selectors import store_closure_list_upcoming, store_list_for_click_and_collect
+from stores.selectors import (
+    store_closure_list_upcoming,
+    store_earliest_ready_by,
+    store_list_for_click_and_collect,
+)
 
 RESULTS_PER_PAGE = 20
 NEAREST_STORES_SHOWN = 10
@@ -204,6 +209,20 @@ def _location(request: HttpRequest) -> tuple[LocationForm, float | None, float |
     return form, latitude, longitude
 
 
+def _search_heading() -> str:
+    """The promise over the search: "today" or "tomorrow" only when some store can really have
+    an order of what it has in stock ready then (as the product page tells per store)."""
+    earliest = store_earliest_ready_by(now=timezone.now())
+    if earliest is not None:
+        store, ready = earliest
+        day, today = ready.astimezone(store.zone).date(), dates.store_today(store)
+        if day == today:
+            return _("Find a product and collect it today")
+        if day == today + datetime.timedelta(days=1):
+            return _("Find a product and collect it tomorrow")
+    return _("Find a product and collect it at a store near you")
+
+
 @replica_reads
 def search(request: HttpRequest) -> HttpResponse:
     """Product search: results with price and in how many stores they can be collected."""
@@ -236,6 +255,7 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "shop/search.html",
         {
+            "heading": _search_heading(),
             "form": form,
             "query": query,
             "results": results,

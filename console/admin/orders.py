@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 from config.exceptions import DomainError
 from console.access import console_role
 from console.errors import domain_error_message
-from console.forms import CancelForm, CounterForm, HandOverForm, ShortageForm
+from console.forms import CancelForm, CounterForm, HandInForm, HandOverForm, ShortageForm
+from console.hotline.selectors import order_lines_returnable
+from console.hotline.timeline import REASONS
 from console.labels import ORDER_ACTIONS, ORDER_EVENTS, ORDER_STATES
 from console.options import ConsoleModelAdmin, ReadOnlyInline
 from console.stores import stores_workable
@@ -37,6 +39,7 @@ from orders.services import (
     order_start_picking,
 )
 from payments.models import Payment
+from returns.services import ReceivedLineInput, return_hand_in
 from stores.roles import user_is_manager_of
 
 
@@ -271,6 +274,11 @@ class OrderAdmin(ConsoleModelAdmin):
                 "<path:object_id>/shortage/", wrap(self.shortage_view), name="orders_order_shortage"
             ),
             path("<path:object_id>/cancel/", wrap(self.cancel_view), name="orders_order_cancel"),
+            path(
+                "<path:object_id>/hand-in-return/",
+                wrap(self.hand_in_view),
+                name="orders_order_hand_in_return",
+            ),
             *super().get_urls(),
         ]
 
@@ -302,6 +310,11 @@ class OrderAdmin(ConsoleModelAdmin):
             "buttons": buttons,
             "pick_list_url": reverse("admin:console_pick_list")
             + f"?store={order.pickup_store.code}",
+            "hand_in_url": (
+                reverse("admin:orders_order_hand_in_return", args=[order.pk])
+                if self._may_hand_in(request, order)
+                else None
+            ),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context=context)
@@ -466,6 +479,62 @@ class OrderAdmin(ConsoleModelAdmin):
                 "Enter how many units of each line you could not find. With the customer's "
                 "consent to a transfer, they come from another store; otherwise they are "
                 "cancelled and the customer is told."
+            ),
+        )
+
+    def _may_hand_in(self, request: HttpRequest, order: Order) -> bool:
+        return order.state == Order.State.COLLECTED and console_role(request).can_work_at(
+            order.pickup_store_id
+        )
+
+    def hand_in_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A return handed in at this counter: received at once (stock by condition, refund
+        queued) through returns.services.return_hand_in."""
+        order = self.get_object(request, object_id)
+        if order is None or not self._may_hand_in(request, order):
+            raise Http404
+        form = HandInForm(
+            request.POST or None, lines=order_lines_returnable(order=order), reasons=REASONS
+        )
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            try:
+                case = return_hand_in(
+                    order_number=order.number,
+                    lines=[
+                        ReceivedLineInput(sku=sku, quantity=units, condition=condition)
+                        for sku, units, condition in form.handed_in()
+                    ],
+                    reason=form.cleaned_data["reason"],
+                    store=order.pickup_store,
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, domain_error_message(error))
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    gettext("Return %(number)s received; the refund is on its way.")
+                    % {"number": case.number},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:returns_returncase_change", args=[case.pk])
+                )
+        elif request.method == "POST":
+            status = 400
+        return self._form_page(
+            request,
+            order,
+            form,
+            title=gettext("Hand in a return for order %(number)s") % {"number": order.number},
+            action="hand_in_return",
+            template="console/order_form.html",
+            status=status,
+            intro=gettext(
+                "The customer hands the items in now: they are received at once, resellable "
+                "ones back on sale at this store, defective ones written off, and the refund "
+                "follows."
             ),
         )
 

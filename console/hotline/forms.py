@@ -161,6 +161,9 @@ class ExchangeForm(forms.Form):
                 initial[field] = getattr(last_booking, field)
         return initial
 
+    def courier_wanted(self) -> bool:
+        return True
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         return valid and not self.lines_errors
@@ -172,6 +175,8 @@ class ExchangeForm(forms.Form):
         lines_refused = any(line.field_name in self.errors for line in self.lines)
         if not lines_refused and not self.chosen_lines():
             self.lines_errors.append(str(FIELD_CODE_MESSAGES["lines_required"]))
+        if not self.courier_wanted():
+            return data
         problems = collection_problems(
             name=data.get("name", ""),
             line1=data.get("line1", ""),
@@ -269,3 +274,38 @@ def _field_code_text(code: str | None, fallback: str) -> str:
 
 def _as_list(messages) -> list:
     return messages if isinstance(messages, list) else [messages]
+
+
+COURIER_FIELDS = ("name", "line1", "line2", "postcode", "city", "country", "phone", "date",
+                  "window_start", "window_end")  # fmt: skip
+
+
+class RefundForm(ExchangeForm):
+    """A refund return: the same lines, reason and courier fields as an exchange, no replacement;
+    the courier is optional — without it the customer brings the item to the store."""
+
+    COURIER = "courier"
+    STORE = "store"
+
+    how = forms.ChoiceField(
+        label=gettext_lazy("How does it come back?"),
+        choices=[
+            (COURIER, gettext_lazy("A courier collects it")),
+            (STORE, gettext_lazy("The customer brings it to the store")),
+        ],
+        initial=COURIER,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["replacement_store"]
+        if self.is_bound and self.data.get("how") == self.STORE:
+            for name in COURIER_FIELDS:
+                self.fields[name].required = False
+
+    def courier_wanted(self) -> bool:
+        return self.cleaned_data.get("how") == self.COURIER
+
+    def collection_input_or_none(self) -> CollectionInput | None:
+        return self.collection_input() if self.courier_wanted() else None

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.exceptions import DomainError, NotFound
-from console.hotline.forms import ExchangeForm, SearchForm
+from console.hotline.forms import ExchangeForm, RefundForm, SearchForm
 from console.hotline.selectors import (
     ReturnableLine,
     collection_address_last,
@@ -32,8 +32,9 @@ from customers.selectors import SEARCH_LIMIT, customer_get, customer_search, cus
 from newsletter.selectors import customer_consents
 from orders.models import Order
 from orders.selectors import order_list_needing_attention
+from returns.models import ReturnCase
 from returns.selectors import return_case_get_for_user, return_case_list_needing_attention
-from returns.services import exchange_open
+from returns.services import exchange_open, return_open
 from stores.roles import user_is_agent
 
 ATTENTION_SHOWN = 50
@@ -227,6 +228,44 @@ def exchange_start(request: HttpRequest, number: str) -> HttpResponse:
         },
         status=400 if (form.is_bound and form.errors) or form.lines_errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def refund_start(request: HttpRequest, number: str) -> HttpResponse:
+    """A refund return next to the exchange: the same lines and reason, a courier or not."""
+    order = order_get_for_exchange(number=number)
+    lines = order_lines_returnable(order=order)
+    context = {"title": _("Start a refund return"), "order": order, "customer": order.customer}
+    if order.state != Order.State.COLLECTED or not any(line.returnable for line in lines):
+        return _page(request, "hotline/refund.html", {**context, "not_returnable": True}, 409)
+    if request.method == "POST":
+        form = RefundForm(request.POST, lines=lines)
+        if form.is_valid():
+            try:
+                case = return_open(
+                    order_number=order.number,
+                    lines=form.line_inputs(),
+                    reason=form.cleaned_data["reason"],
+                    opened_by=ReturnCase.OpenedBy.AGENT,
+                    collection=form.collection_input_or_none(),
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(
+                    request,
+                    _("Refund return %(case)s opened.") % {"case": case.number},
+                )
+                return redirect("hotline:case", number=case.number)
+    else:
+        initial = ExchangeForm.initial_for(
+            order=order, last_booking=collection_address_last(customer=order.customer)
+        )
+        form = RefundForm(initial=initial, lines=lines)
+    failed = form.is_bound and (form.errors or form.lines_errors)
+    return _page(request, "hotline/refund.html", {**context, "form": form}, 400 if failed else 200)
 
 
 @require_GET

@@ -183,3 +183,19 @@ def test_the_search_api_lists_the_same_customers_with_their_last_order(
             },
         }
     ]
+
+
+def test_the_search_api_counts_the_length_limit_on_what_was_sent_not_on_what_trimming_leaves(
+    client, agent, collected_order
+):
+    client.force_login(agent)
+
+    padded = client.get("/api/v1/customers/", {"search": " Mueller" + " " * 100})
+    within = client.get("/api/v1/customers/", {"search": " Mueller "})
+
+    assert padded.status_code == 400
+    assert padded.json()["fields"] == {
+        "search": ["Ensure this field has no more than 100 characters."]
+    }
+    assert within.status_code == 200
+    assert [found["id"] for found in within.json()] == [collected_order.customer_id]

@@ -4,12 +4,20 @@ import pytest
 import segno
 from django.utils import timezone
 
+from customers.services import CustomerInput
 from orders.codes import counter_qr_payload
 from orders.models import Order
 from orders.selectors import order_pickup_code_for_shopper
-from orders.services import order_hand_over, order_mark_ready, order_start_picking
+from orders.services import (
+    LineInput,
+    order_hand_over,
+    order_mark_ready,
+    order_place,
+    order_start_picking,
+)
 from tests.shop.data import order_path
 from tests.stores.factories import StoreClosureFactory
+from tests.support.clock import berlin, freeze
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +212,7 @@ def test_an_order_coming_from_another_store_says_so_in_its_progress(client, stoc
 
     assert "We are bringing your items from another store." in page
     assert '<span class="label">Coming from another store</span>' in page
-    assert "Expected to be ready by" in page
+    assert "Ready for pickup from" in page
 
 
 def test_the_qr_code_carries_what_the_counters_box_reads(client, placed, clerk):
@@ -221,3 +229,49 @@ def test_the_qr_code_carries_what_the_counters_box_reads(client, placed, clerk):
 
     assert payload.startswith(f"CC {order.number} ")
     assert expected in page
+
+
+def _place_at(moment):
+    return order_place(
+        customer=CustomerInput(email="anna@example.com", name="Anna Huber"),
+        pickup_store_code="PAS-01",
+        lines=[LineInput(sku="AKKU-BS-18V", quantity=1)],
+        payment_method="pay_in_store",
+        now=moment,
+    )
+
+
+@pytest.mark.parametrize(
+    ("hour", "language", "expected"),
+    [
+        (11, "en", "Ready for pickup from <strong>today, 13:00</strong>."),
+        (11, "de", "Abholbereit ab <strong>heute, 13:00</strong>."),
+        (19, "en", "Ready for pickup from <strong>tomorrow, 09:00</strong>."),
+        (19, "de", "Abholbereit ab <strong>morgen, 09:00</strong>."),
+    ],
+)
+def test_the_expected_ready_time_reads_today_or_tomorrow_in_the_shoppers_language(
+    client, stocked, monkeypatch, hour, language, expected
+):
+    freeze(monkeypatch, berlin(3, hour))
+    placed = _place_at(berlin(3, hour))
+
+    page = client.get(order_path(placed), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert expected in page
+
+
+def test_the_collect_by_time_says_tomorrow_the_day_before_and_the_date_before_that(
+    client, stocked, clerk, monkeypatch
+):
+    freeze(monkeypatch, berlin(3, 11))
+    placed = _place_at(berlin(3, 11))
+    freeze(monkeypatch, berlin(3, 12))
+    _ready(placed, clerk)
+
+    a_week_before = client.get(order_path(placed), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    freeze(monkeypatch, berlin(9, 12))
+    day_before = client.get(order_path(placed), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Please collect by Thu, Dec 10, 12:00</strong>" in a_week_before
+    assert "Bitte abholen bis morgen, 12:00</strong>" in day_before

@@ -3,6 +3,7 @@ import pytest
 from demo.inventory import demo_products_seed
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.stores.factories import StoreFactory
+from tests.support.clock import berlin, freeze
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,10 @@ def test_the_search_page_runs_a_bounded_number_of_queries(client, django_assert_
         for store in stores:
             StockLevelFactory(store=store, product=product, on_hand=3)
 
-    # The search's threshold, its ranked ids, the products, their stores with stock.
-    with django_assert_max_num_queries(4):
+    # The search's threshold, its ranked ids, the products, their stores with stock; and for
+    # the heading's "today" the click-and-collect stores, their hours and closures (3, however
+    # many stores; remembered for STORE_SCHEDULE_CACHE_SECONDS outside tests).
+    with django_assert_max_num_queries(7):
         response = client.get("/", {"q": "dübel"})
 
     assert response.content.decode().count("In stock in 15 stores") == 20
@@ -103,3 +106,32 @@ def test_the_story_words_list_the_cordless_drill_first_in_the_shoppers_language(
     first = page.index('class="card result"')
     assert 'href="/products/AKKU-BS-18V/"' in page[first : first + 300]
     assert f'<span class="name">{name}</span>' in page[first : first + 400]
+
+
+@pytest.mark.parametrize(
+    ("hour", "language", "heading"),
+    [
+        (11, "en", "<h1>Find a product and collect it today</h1>"),
+        (11, "de", "<h1>Artikel finden und heute noch abholen</h1>"),
+        (19, "en", "<h1>Find a product and collect it tomorrow</h1>"),
+        (19, "de", "<h1>Artikel finden und morgen abholen</h1>"),
+    ],
+)
+def test_the_search_heading_promises_today_only_while_a_store_can_still_have_it_ready_today(
+    client, passau, monkeypatch, hour, language, heading
+):
+    # Passau opens 08:00–20:00 and picks for two hours of opening time: at 19:00, tomorrow.
+    freeze(monkeypatch, berlin(3, hour))
+
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert heading in page
+
+
+def test_with_no_store_opening_soon_the_search_heading_promises_no_day(client, monkeypatch):
+    StoreFactory(code="SYL-01", name="Sylt", click_and_collect_enabled=False)
+    freeze(monkeypatch, berlin(3, 11))
+
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "<h1>Find a product and collect it at a store near you</h1>" in page
