@@ -39,10 +39,12 @@ _DESCRIPTIONS = {
 }
 
 
-def errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    """The error answers of an endpoint, in the common error format."""
+def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
+    """The error answers of an endpoint, in the common error format; `described` gives an
+    answer the endpoint's own description (the codes it answers with)."""
+    descriptions = {**_DESCRIPTIONS, **(described or {})}
     return {
-        code: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS[code])
+        code: OpenApiResponse(response=ErrorSerializer, description=descriptions[code])
         for code in statuses
     }
 

@@ -21,6 +21,15 @@ from newsletter.api.serializers import (
 from newsletter.models import Source
 from stores.roles import user_is_agent
 
+# What the schema cannot state about a well-formed body, each answered 400 with its code.
+INVALID_ADDRESS = (
+    "Invalid input; `invalid_email` (an address the newsletter refuses), `phone_required` (SMS "
+    "without a phone number) or `unknown_wording` (a consent wording that does not exist)."
+)
+INVALID_TOKEN = (
+    "Invalid input; `invalid_token` (a link's token that does not verify: forged, cut short or "
+    "made for another link) or `token_expired`."
+)
 SUBSCRIBE_DETAIL = "Unless this address is subscribed already, a confirmation link was sent to it."
 
 
@@ -41,7 +50,10 @@ class SubscribeView(ApiView):
     @extend_schema(
         operation_id="newsletter_subscribe",
         request=SubscribeInputSerializer,
-        responses={202: SubscribeAcceptedSerializer, **schema.errors(400, 415, 429)},
+        responses={
+            202: SubscribeAcceptedSerializer,
+            **schema.errors(400, 415, 429, described={400: INVALID_ADDRESS}),
+        },
         auth=[],
         summary="Ask for the newsletter: a confirmation link goes to the address (double opt-in)",
     )
@@ -69,7 +81,10 @@ class ConfirmView(ApiView):
     @extend_schema(
         operation_id="newsletter_confirm",
         request=NewsletterTokenInputSerializer,
-        responses={200: SubscriptionStatusSerializer, **schema.errors(400, 415, 429)},
+        responses={
+            200: SubscriptionStatusSerializer,
+            **schema.errors(400, 415, 429, described={400: INVALID_TOKEN}),
+        },
         auth=[],
         summary="Confirm a subscription with the token of the confirmation link",
     )
@@ -93,7 +108,10 @@ class UnsubscribeView(ApiView):
     @extend_schema(
         operation_id="newsletter_unsubscribe",
         request=NewsletterTokenInputSerializer,
-        responses={200: SubscriptionStatusSerializer, **schema.errors(400, 415, 429)},
+        responses={
+            200: SubscriptionStatusSerializer,
+            **schema.errors(400, 415, 429, described={400: INVALID_TOKEN}),
+        },
         auth=[],
         summary="Unsubscribe with the token of an unsubscribe link; effective at once",
     )

@@ -174,3 +174,13 @@ def test_the_idempotency_key_header_states_its_pattern(client):
     )
 
     assert header["schema"]["pattern"] == "^[!-~]{1,255}$"
+
+
+@pytest.mark.django_db
+def test_the_newsletter_links_document_the_400_of_a_token_that_does_not_verify(client):
+    paths = served_schema(client)["paths"]
+
+    for path in ["/api/v1/newsletter/confirm/", "/api/v1/newsletter/unsubscribe/"]:
+        assert "`invalid_token`" in paths[path]["post"]["responses"]["400"]["description"]
+    subscribe = paths["/api/v1/newsletter/subscriptions/"]["post"]["responses"]["400"]
+    assert "`invalid_email`" in subscribe["description"]

@@ -121,3 +121,20 @@ def test_failures_on_the_api_and_the_console_count_together(clerk):
     right = console_login(Client(), "demo")
 
     assert right.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_load_balancer_the_lock_counts_the_forwarded_address(clerk, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = "10.0.0.2"
+    attacker = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        console_login(attacker, "wrong")
+
+    clerk_at_the_store = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    right = console_login(clerk_at_the_store, "demo")
+    attacker_right = console_login(attacker, "demo")
+
+    assert right.status_code == 302
+    assert attacker_right.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
