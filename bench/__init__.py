@@ -13,6 +13,7 @@ readable table and, as its very last line, one JSON object with its figures.
 - chain: a chain's 300 stores and 10 million orders, generated on the server; the shift page,
   timeline, KPI page, placement and availability before and after the chain's indexes
 - outage: placing orders over HTTP for a minute while the worker is killed and Redis restarted
+- placement_cpu: CPU or instructions of one placement (web) and one confirmation (worker)
 """
 
 import argparse
@@ -29,6 +30,7 @@ BENCHMARKS = (
     "http_orders",
     "chain",
     "outage",
+    "placement_cpu",
 )
 
 

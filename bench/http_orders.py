@@ -57,6 +57,18 @@ PLENTY = 1_000_000
 RAISED_RATE = "100000000/min"
 
 
+def add_catalogue_arguments(parser: argparse.ArgumentParser) -> None:
+    """The catalogue `_catalogue` loads: the demo's, or a generated one of a given size."""
+    parser.add_argument(
+        "--catalogue",
+        choices=("demo", "generated"),
+        default="demo",
+        help="demo: `manage.py seed_demo`; generated: --stores x --products, every pair stocked",
+    )
+    parser.add_argument("--stores", type=int, default=20, help="stores of a generated catalogue")
+    parser.add_argument("--products", type=int, default=200, help="its products")
+
+
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench http_orders",
@@ -69,14 +81,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--hot-clients", type=int, default=64, help="clients on one hot SKU")
     parser.add_argument("--hot-units", type=int, default=PLENTY, help="units of the hot SKU")
     parser.add_argument("--raw-clients", type=int, default=16, help="clients of the raw SQL floor")
-    parser.add_argument(
-        "--catalogue",
-        choices=("demo", "generated"),
-        default="demo",
-        help="demo: `manage.py seed_demo`; generated: --stores x --products, every pair stocked",
-    )
-    parser.add_argument("--stores", type=int, default=20, help="stores of a generated catalogue")
-    parser.add_argument("--products", type=int, default=200, help="its products")
+    add_catalogue_arguments(parser)
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")

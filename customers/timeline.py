@@ -4,7 +4,7 @@ merges what they return. Customers sits below those apps and never imports them.
 
 Each entry carries the channel where the touchpoint happened, not the order's sales channel:
 the newsletter, the web shop or app, the store (picking, hand-over, counter returns), the
-hotline, the courier, and the e-mails and SMS sent.
+hotline, the courier, the e-mails and SMS sent, and the payment (a returned direct debit).
 """
 
 from collections.abc import Callable
@@ -23,6 +23,8 @@ class TouchpointChannel:
     COURIER = "courier"
     EMAIL = "email"
     SMS = "sms"
+    # The bank or card network answering about a payment (a returned direct debit).
+    PAYMENT = "payment"
 
 
 @dataclass(frozen=True)

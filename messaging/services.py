@@ -141,7 +141,8 @@ def notification_deliver(notification_id: int, *, now: datetime.datetime | None 
             Notification.objects.filter(pk=notification_id).values_list("status", flat=True).first()
             or "missing"
         )
-    notification = Notification.objects.select_related("customer", "order").get(pk=claim.row_id)
+    # The order, if any, is read by its own context provider (orders.messages), with its store.
+    notification = Notification.objects.select_related("customer").get(pk=claim.row_id)
     try:
         provider_id = message_send(notification)
     except MessageNotApplicable as reason:

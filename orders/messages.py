@@ -7,10 +7,10 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from customers.models import Channel, Customer
 from inventory.selectors import product_list_accessories_available
 from messaging.models import Notification
 from messaging.rendering import MessageNotApplicable
+from messaging.services import promotion_allowed
 from orders.models import Order
 from orders.selectors import (
     order_access_token_for_messages,
@@ -50,12 +50,6 @@ def _accessories(order: Order, lines) -> list:
         if len(found) >= ACCESSORIES_SHOWN:
             break
     return list(found.values())[:ACCESSORIES_SHOWN]
-
-
-def _promotions_consented(customer: Customer, channel: str) -> bool:
-    if channel == Channel.SMS:
-        return customer.sms_promotions_consent
-    return customer.email_promotions_consent
 
 
 def order_message_context(notification: Notification) -> dict:
@@ -100,9 +94,12 @@ def order_message_context(notification: Notification) -> dict:
                 for hours in store.opening_hours.order_by("weekday")
             ],
             # Suggestions are advertising: only for a customer who agreed to promotions on
-            # this channel, even inside a transactional message.
+            # this channel and is under the weekly cap of promotions, even inside a
+            # transactional message.
             accessories=_accessories(order, lines)
-            if _promotions_consented(order.customer, notification.channel)
+            if promotion_allowed(
+                customer=order.customer, channel=notification.channel, now=timezone.now()
+            )
             else [],
         )
     return context

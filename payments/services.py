@@ -260,7 +260,9 @@ def payment_debit(side_effect: SideEffect) -> None:
 @transaction.atomic
 def payment_refund(*, order: "Order", amount: Decimal, reference: str) -> SideEffect:
     """No order transition: queues a refund of part or all of the captured card payment, once per
-    `reference` (e.g. the return case's number); locks the payment row."""
+    `reference` (e.g. the return case's number); locks the payment row. With the capture still in
+    the outbox (the gateway slow or down) the refund is queued against what it will capture, and
+    goes out after it."""
     reference = (reference or "").strip()
     if not reference or len(reference) > REFUND_REFERENCE_MAX_LENGTH:
         raise InvalidPaymentInput(
@@ -276,7 +278,8 @@ def payment_refund(*, order: "Order", amount: Decimal, reference: str) -> SideEf
     if existing is not None:
         return existing
     payment = Payment.objects.select_for_update().filter(order=order).first()
-    if payment is None or payment.state not in (Payment.State.CAPTURED, Payment.State.REFUNDED):
+    captured = _captured_or_capturing(payment, order)
+    if captured is None:
         raise PaymentNotRefundable()
     pending = sum(
         (
@@ -287,7 +290,7 @@ def payment_refund(*, order: "Order", amount: Decimal, reference: str) -> SideEf
         ),
         Decimal("0.00"),
     )
-    refundable = payment.amount_captured - payment.amount_refunded - pending
+    refundable = captured - payment.amount_refunded - pending
     if not Decimal("0.00") < amount <= refundable:
         raise InvalidAmount(fields={"amount": [f"Between 0.01 and {refundable}."]})
     return side_effect_add(
@@ -298,9 +301,27 @@ def payment_refund(*, order: "Order", amount: Decimal, reference: str) -> SideEf
     )
 
 
+def _captured_or_capturing(payment: Payment | None, order: "Order") -> Decimal | None:
+    """What the card payment captured, or, with its capture still in the outbox, what that
+    will capture; None when there is nothing to refund from."""
+    if payment is None:
+        return None
+    if payment.state in (Payment.State.CAPTURED, Payment.State.REFUNDED):
+        return payment.amount_captured
+    capturing = SideEffect.objects.filter(
+        order=order, kind=SideEffect.Kind.PAYMENT_CAPTURE, status=OutboxStatus.PENDING
+    ).exists()
+    if payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED) and capturing:
+        return min(order.total, payment.amount)
+    return None
+
+
 def payment_refund_perform(side_effect: SideEffect) -> None:
-    """captured → refunded (when all of it is refunded); adds the amount to what was refunded."""
+    """captured → refunded (when all of it is refunded); adds the amount to what was refunded.
+    Waits (a transient failure, retried) while the capture has not gone out yet."""
     payment = _payment(side_effect)
+    if payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED):
+        raise TransientDeliveryError("the capture has not completed yet")
     amount = Decimal(side_effect.payload["amount"])
     try:
         payment_gateway().refund(

@@ -405,7 +405,10 @@ CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
 
 # --- Couriers ---------------------------------------------------------------------------------
 COURIER_GATEWAYS = {
-    "sandbox": "returns.couriers.sandbox.SandboxCourier",
+    # Replaceable like PAYMENT_GATEWAY, e.g. by a sandbox that also records its calls in a test.
+    "sandbox": env.str(
+        "COURIER_SANDBOX_GATEWAY", default="returns.couriers.sandbox.SandboxCourier"
+    ),
     "carrier": "returns.couriers.http.HttpCarrierCourier",
 }
 COURIER_PROVIDER = env.str("COURIER_PROVIDER", default="sandbox")

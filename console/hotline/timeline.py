@@ -21,6 +21,7 @@ CHANNELS = {
     "newsletter": gettext_lazy("Newsletter"),
     "email": gettext_lazy("E-mail"),
     "sms": gettext_lazy("SMS"),
+    "payment": gettext_lazy("Payment"),
 }
 
 # Messages sent, by template; any other is "Message sent".
@@ -157,6 +158,11 @@ def timeline_rows(
         case = cases.get(entry.case_number)
         if entry.kind.startswith("message_"):
             title = str(MESSAGES.get(entry.kind[len("message_") :], _("Message sent")))
+        elif entry.kind == "payment_debit_returned":
+            title = _("Direct debit of order %(number)s returned by the bank: %(reason)s") % {
+                "number": entry.order_number,
+                "reason": entry.detail or "–",
+            }
         elif entry.kind in CONSENT_STEPS:
             title = str(CONSENT_STEPS[entry.kind])
         elif entry.kind.startswith("newsletter_"):
@@ -175,7 +181,13 @@ def timeline_rows(
                 order_number=entry.order_number,
                 case_number=entry.case_number,
                 problem=entry.kind
-                in ("courier_failed", "order_cancelled", "order_expired", "order_shortage"),
+                in (
+                    "courier_failed",
+                    "order_cancelled",
+                    "order_expired",
+                    "order_shortage",
+                    "payment_debit_returned",
+                ),
             )
         )
     if newest_first:

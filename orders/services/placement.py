@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from config.db import insert_unless_exists
@@ -36,6 +35,7 @@ from orders.exceptions import (
     UnknownStore,
 )
 from orders.models import Order, OrderLine, OrderTransition
+from orders.selectors import order_open_totals
 from orders.services.common import User, history_rows
 from payments.models import Payment, SideEffect
 from payments.sepa import SepaInput, sepa_clean
@@ -183,15 +183,12 @@ def _slot_book(store: Store, slot: SlotOffer | None, ready_by: datetime.datetime
 
 def _limits_check(customer: Customer, units: int) -> None:
     """Open orders and units in them, counted in one query."""
-    open_now = Order.objects.filter(customer=customer, state__in=Order.OPEN_STATES).aggregate(
-        orders=Count("pk", distinct=True),
-        units=Sum(F("lines__quantity") - F("lines__quantity_cancelled")),
-    )
-    if open_now["orders"] >= settings.ORDER_MAX_OPEN_PER_CUSTOMER:
+    open_orders, open_units = order_open_totals(customer_id=customer.pk)
+    if open_orders >= settings.ORDER_MAX_OPEN_PER_CUSTOMER:
         raise OrderLimitReached(
             f"At most {settings.ORDER_MAX_OPEN_PER_CUSTOMER} open orders per customer."
         )
-    if (open_now["units"] or 0) + units > settings.ORDER_MAX_UNITS_PER_CUSTOMER:
+    if open_units + units > settings.ORDER_MAX_UNITS_PER_CUSTOMER:
         raise OrderLimitReached(
             f"At most {settings.ORDER_MAX_UNITS_PER_CUSTOMER} units in open orders per customer."
         )

@@ -2,14 +2,10 @@
 places orders over HTTP, reports its figures last, and stops and drops everything it started."""
 
 import json
-import os
-import re
 import subprocess
 import sys
 
-import psycopg
 import pytest
-from django.conf import settings
 
 from tests.support import services
 
@@ -17,23 +13,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 
 def test_bench_http_orders_places_orders_over_http_and_cleans_up():
-    finished = subprocess.run(
-        [
-            *(sys.executable, "-m", "bench", "http_orders", "--catalogue", "generated"),
-            *("--stores", "3", "--products", "10", "--seconds", "1", "--warmup", "0.5"),
-            *("--clients", "1,2", "--hot-clients", "3", "--raw-clients", "2"),
-            *("--web-workers", "2", "--drain-seconds", "60"),
-        ],
-        cwd=services.ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": services.test_database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    finished = services.bench_run(
+        "http_orders",
+        *("--catalogue", "generated", "--stores", "3", "--products", "10"),
+        *("--seconds", "1", "--warmup", "0.5", "--clients", "1,2"),
+        *("--hot-clients", "3", "--raw-clients", "2", "--web-workers", "2"),
+        *("--drain-seconds", "60"),
     )
 
     assert finished.returncode == 0, finished.stderr[-3000:]
@@ -47,10 +32,7 @@ def test_bench_http_orders_places_orders_over_http_and_cleans_up():
     assert result["messages_sent"] > 0
     assert "stopped web" in finished.stderr
     assert "stopped worker" in finished.stderr
-    (scratch,) = re.findall(r"created scratch database (\w+)", finished.stderr)
-    with psycopg.connect(services.test_database_url(), autocommit=True) as connection:
-        left = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
-        assert left.fetchone() is None
+    assert services.bench_scratch_database_dropped(finished.stderr)
 
 
 def test_bench_http_orders_lists_its_knobs():

@@ -1,13 +1,16 @@
 """Several hosts, proven: two web hosts and two worker hosts (one also runs beat) against one
 PostgreSQL and one Redis on a host of their own, each in a network namespace with its own
 address. Shoppers place orders against both web hosts while one worker host's link is cut and
-brought back; afterwards every accepted order exists once, every message went out once and the
-stock agrees with its ledger."""
+brought back, and the hotline opens exchanges meanwhile, whose couriers the workers book through
+the courier outbox; afterwards every accepted order exists once, every message went out once, no
+courier was booked twice and the stock agrees with its ledger."""
 
+import datetime
 import itertools
 import threading
 import time
 import uuid
+from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
@@ -38,6 +41,7 @@ def lab():
         edges.mkdir()
         env = lab.app_env(
             EMAIL_BACKEND="tests.support.slow_edges.SlowEmailBackend",
+            COURIER_SANDBOX_GATEWAY="tests.support.slow_edges.SlowCourier",
             EDGE_DIR=str(edges),
             API_THROTTLE_ANON="100000/min",
             API_THROTTLE_ORDER_PLACE="100000/min",
@@ -128,6 +132,84 @@ class Shoppers:
                         self.accepted.append(response.json()["number"])
 
 
+def _post_with_retries(client: httpx.Client, url: str, body: dict, headers: dict):
+    """A request that failed on the network is sent again with the same Idempotency-Key."""
+    for _attempt in range(5):
+        try:
+            return client.post(url, json=body, headers=headers)
+        except httpx.TransportError:
+            time.sleep(0.5)
+    return None
+
+
+class Hotline:
+    """An agent opening an exchange for each collected order of the demo still without one,
+    spread over the load, on both web hosts in turn."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.urls = itertools.cycle(f"http://{host.address}:8000" for host in lab.webs)
+        self.orders = _sql(
+            lab,
+            "SELECT DISTINCT ON (o.id) o.number, store.code, product.sku "
+            "FROM orders_order o JOIN orders_orderline line ON line.order_id = o.id "
+            "JOIN stores_store store ON store.id = o.pickup_store_id "
+            "JOIN inventory_product product ON product.id = line.product_id "
+            "WHERE o.state = 'collected' AND line.quantity_collected > 0 "
+            "AND NOT EXISTS (SELECT 1 FROM returns_returncase c WHERE c.order_id = o.id) "
+            "ORDER BY o.id, product.sku",
+        )
+        self.opened: list[str] = []
+        self.statuses: dict[int, int] = {}
+        # Before the load: hashing the password takes a while on a busy web host.
+        with httpx.Client(timeout=60) as client:
+            self.token = client.post(
+                f"{next(self.urls)}/api/v1/auth/token/",
+                json={"username": "agent", "password": "demo"},
+            ).json()["token"]
+
+    def call(self, until: float) -> None:
+        tomorrow = datetime.datetime.now(ZoneInfo("Europe/Berlin")).date() + datetime.timedelta(
+            days=1
+        )
+        pause = (until - time.monotonic()) / max(len(self.orders), 1)
+        with httpx.Client(timeout=10) as client:
+            for number, store, sku in self.orders:
+                body = {
+                    "order_number": number,
+                    "lines": [{"sku": sku, "quantity": 1}],
+                    "reason": "defective",
+                    "replacement_store": store,
+                    "collection": {
+                        "address": {
+                            "name": "Erika Müller",
+                            "line1": "Ludwigstraße 5",
+                            "line2": "",
+                            "postcode": "94032",
+                            "city": "Passau",
+                            "country": "DE",
+                        },
+                        "date": tomorrow.isoformat(),
+                        "window_start": "09:00",
+                        "window_end": "12:00",
+                    },
+                }
+                headers = {
+                    "Authorization": f"Token {self.token}",
+                    "Idempotency-Key": uuid.uuid4().hex,
+                }
+                response = _post_with_retries(
+                    client, f"{next(self.urls)}/api/v1/exchanges/", body, headers
+                )
+                if response is not None:
+                    self.statuses[response.status_code] = (
+                        self.statuses.get(response.status_code, 0) + 1
+                    )
+                    if response.status_code == 201:
+                        self.opened.append(response.json()["number"])
+                time.sleep(pause)
+
+
 def _wait(predicate, timeout: float):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -142,7 +224,9 @@ def test_orders_on_two_web_hosts_with_a_worker_host_cut_off_lose_and_double_noth
     shoppers = Shoppers(lab)
     orders_before = _sql(lab, "SELECT count(*) FROM orders_order")[0][0]
     until = time.monotonic() + LOAD_SECONDS
+    hotline = Hotline(lab)
     threads = [threading.Thread(target=shoppers.shop, args=(until,)) for _ in range(CLIENTS)]
+    threads.append(threading.Thread(target=hotline.call, args=(until,)))
     for thread in threads:
         thread.start()
     time.sleep(CUT_AFTER_SECONDS)
@@ -157,8 +241,11 @@ def test_orders_on_two_web_hosts_with_a_worker_host_cut_off_lose_and_double_noth
     assert not [status for status in shoppers.statuses if status >= 500], shoppers.statuses
     stored = _sql(lab, "SELECT number FROM orders_order WHERE number = ANY(%s)", (accepted,))
     assert sorted(number for (number,) in stored) == sorted(accepted)
-    # No order twice (a retried request) and none that no shopper was told about.
-    assert _sql(lab, "SELECT count(*) FROM orders_order")[0][0] == orders_before + len(accepted)
+    # No order twice (a retried request) and none that no shopper was told about; each exchange
+    # the hotline opened added its one replacement order.
+    assert _sql(lab, "SELECT count(*) FROM orders_order")[0][0] == (
+        orders_before + len(accepted) + len(hotline.opened)
+    )
 
     def settled():
         statuses = dict(
@@ -193,6 +280,40 @@ def test_orders_on_two_web_hosts_with_a_worker_host_cut_off_lose_and_double_noth
     delivered_keys = set(edge_calls(lab.edges, "mail"))
     assert edge_deliveries(lab.edges, "mail") == len(delivered_keys)
     assert delivered_keys - newsletter_keys == sent_keys
+    # Every courier booking was booked, and booked once at the courier, although a worker host
+    # lost its link while the exchanges' bookings were being made (a retry or a redelivered task
+    # calls again with the same reference, which the courier recognises).
+    assert len(hotline.opened) >= 3, hotline.statuses
+    assert not [status for status in hotline.statuses if status >= 500], hotline.statuses
+
+    def booked():
+        states = dict(
+            _sql(lab, "SELECT state, count(*) FROM returns_courierbooking GROUP BY state")
+        )
+        return states if set(states) == {"booked"} else None
+
+    assert _wait(booked, timeout=120), _sql(
+        lab, "SELECT state, count(*) FROM returns_courierbooking GROUP BY state"
+    )
+    references = {
+        reference
+        for (reference,) in _sql(
+            lab,
+            "SELECT booking.reference FROM returns_courierbooking booking "
+            "JOIN returns_returncase c ON c.id = booking.case_id",
+        )
+    }
+    opened_references = _sql(
+        lab,
+        "SELECT booking.reference FROM returns_courierbooking booking "
+        "JOIN returns_returncase c ON c.id = booking.case_id WHERE c.number = ANY(%s)",
+        (hotline.opened,),
+    )
+    assert len(opened_references) == len(hotline.opened)
+    called = set(edge_calls(lab.edges, "courier"))
+    assert called == references
+    assert edge_deliveries(lab.edges, "courier") == len(references)
+    assert _sql(lab, "SELECT count(*) FROM returns_sandboxcourierpickup")[0][0] == len(references)
     # Both worker hosts took work.
     assert "succeeded" in lab.log("worker-wk1")
     assert "succeeded" in lab.log("worker-wk2")

@@ -159,3 +159,21 @@ def test_a_shopper_who_chose_only_sms_gets_no_mail_about_the_order(place, stocke
     channels = set(Notification.objects.filter(order=order).values_list("channel", flat=True))
 
     assert channels == {"sms"}
+
+
+def test_the_ready_mail_suggests_no_accessories_to_a_customer_at_the_weekly_cap_of_promotions(
+    place, stocked, clerk, accessories_in_stock, settings
+):
+    settings.PROMOTIONS_MAX_PER_WEEK = 1
+    order = _ready(place, clerk)
+    customer = Customer.objects.get(pk=order.customer_id)
+    Customer.objects.filter(pk=customer.pk).update(email_promotions_consent=True)
+    customer.email_promotions_consent = True
+    notification_queue(
+        customer=customer, template="accessories", key="earlier-offer", promotional=True
+    )
+
+    message = _deliver("ready")
+
+    assert "Akku 18V 4,0 Ah" not in message.body + message.alternatives[0][0]
+    assert "Ihr Abholcode: " in message.body

@@ -8,8 +8,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from customers.models import Customer
+from customers.selectors import customer_timeline
 from inventory.models import Reservation
 from orders.models import Order
 from orders.selectors import order_payment_status, order_pickup_code_for_shopper
@@ -24,7 +27,9 @@ from orders.services import (
 from payments.models import Payment, SepaMandate, SideEffect
 from payments.sepa import SepaInput
 from payments.services import side_effect_perform
+from stores.roles import HOTLINE_AGENTS_GROUP
 from tests.inventory.factories import ProductFactory, StockLevelFactory
+from tests.stores.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +193,48 @@ def test_a_debit_the_bank_returns_is_recorded_for_the_hotline(place, store, cler
         "direct debit returned by the bank (sandbox)",
     )
     assert order_payment_status(order=Order.objects.get(pk=order.pk)).state == "returned"
+
+
+def test_a_returned_debit_stands_out_in_the_customers_journey_for_the_hotline(
+    place, store, clerk, client
+):
+    product = ProductFactory(sku="SAW-1", name="Stichsäge", price="66.13")
+    StockLevelFactory(store=store, product=product, on_hand=2)
+    order = place(lines=[LineInput("SAW-1", 1)], payment_method="sepa_debit", sepa=_sepa()).order
+    _collected(order, clerk)
+    _perform_all()
+    agent = UserFactory(username="agent")
+    agent.groups.add(Group.objects.get_or_create(name=HOTLINE_AGENTS_GROUP)[0])
+    client.force_login(agent)
+
+    entries = customer_timeline(customer=order.customer)
+    page = client.get(
+        reverse("hotline:customer", args=[order.customer_id]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    returned = [entry for entry in entries if entry.kind == "payment_debit_returned"]
+    assert [(entry.channel, entry.order_number) for entry in returned] == [
+        ("payment", order.number)
+    ]
+    assert entries[-1].kind == "payment_debit_returned"
+    first = page.context["timeline"][0]
+    assert (first.kind, first.channel_label, first.title, first.problem) == (
+        "payment_debit_returned",
+        "Payment",
+        f"Direct debit of order {order.number} returned by the bank: "
+        "direct debit returned by the bank (sandbox)",
+        True,
+    )
+
+
+def test_a_debit_submitted_without_a_return_puts_nothing_on_the_journey(place_sepa, stocked, clerk):
+    order = _collected(place_sepa().order, clerk)
+    _perform_all()
+
+    entries = customer_timeline(customer=order.customer)
+
+    assert Payment.objects.get(order=order).state == "submitted"
+    assert not [entry for entry in entries if entry.kind.startswith("payment_")]
 
 
 NO_SEPA = object()

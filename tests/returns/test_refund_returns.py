@@ -7,7 +7,7 @@ import pytest
 from inventory.models import StockLevel, StockMovement
 from orders import selectors as order_selectors
 from orders import services as order_services
-from payments.models import SideEffect
+from payments.models import Payment, SideEffect
 from payments.services import side_effect_perform
 from returns.exceptions import (
     InvalidReturnInput,
@@ -181,3 +181,45 @@ def test_the_receive_service_itself_refuses_anyone_not_working_at_the_receiving_
     assert StockMovement.objects.count() == movements
     assert ReturnCase.objects.get(number=case.number).state == "opened"
     assert ReturnCase.objects.count() == 1
+
+
+def test_a_card_return_received_before_the_capture_went_out_is_refunded_once_it_has(
+    passau, drill, clerk
+):
+    # Found by tests/flows/test_stock_state_machine.py: with the payment calls still in the
+    # outbox (the gateway slow or down), receiving the return refused with not_refundable.
+    placed = order_services.order_place(
+        customer=order_services.CustomerInput(email="late@example.com", name="Late Capture"),
+        pickup_store_code=passau.code,
+        lines=[order_services.LineInput(sku=drill.sku, quantity=2)],
+        payment_method="card",
+    )
+    order = order_services.order_start_picking(order=placed.order, by=clerk)
+    order = order_services.order_mark_ready(order=order, by=clerk)
+    code = order_selectors.order_pickup_code_for_shopper(order=order)
+    order = order_services.order_hand_over(order=order, by=clerk, pickup_code=code)
+    case = return_open(
+        order_number=order.number,
+        lines=[ReturnLineInput(sku="DRILL-18V", quantity=1)],
+        reason="not_wanted",
+        opened_by="agent",
+        by=clerk,
+    )
+
+    case = return_receive(
+        number=case.number,
+        lines=[ReceivedLineInput(sku="DRILL-18V", quantity=1, condition="resellable")],
+        store=passau,
+        by=clerk,
+    )
+    for side_effect in SideEffect.objects.filter(order=order).order_by("pk"):
+        side_effect_perform(side_effect_id=side_effect.pk)
+
+    payment = Payment.objects.get(order=order)
+    assert case.state == ReturnCase.State.CLOSED
+    assert (payment.state, payment.amount_captured, payment.amount_refunded) == (
+        Payment.State.CAPTURED,
+        Decimal("179.80"),
+        Decimal("89.90"),
+    )
+    assert not SideEffect.objects.filter(order=order, status="pending").exists()

@@ -1,6 +1,7 @@
 """Which real services this test run can reach, and how to start a real Celery worker on them."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -141,3 +142,30 @@ def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def bench_run(name: str, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -m bench NAME ARGUMENTS…` on the test database's server and the test broker."""
+    return subprocess.run(
+        [sys.executable, "-m", "bench", name, *arguments],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": test_database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def bench_scratch_database_dropped(stderr: str) -> bool:
+    """Whether the scratch database the benchmark named on stderr is gone again."""
+    import psycopg
+
+    (scratch,) = re.findall(r"created scratch database (\w+)", stderr)
+    with psycopg.connect(test_database_url(), autocommit=True) as connection:
+        left = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
+        return left.fetchone() is None

@@ -16,6 +16,8 @@ from pathlib import Path
 from django.core.mail.backends.base import BaseEmailBackend
 
 from payments.gateways import GatewayResult, SandboxGateway
+from returns.couriers.base import PickupBooking, PickupRequest
+from returns.couriers.sandbox import SandboxCourier
 
 
 def _record(kind: str, key: str) -> None:
@@ -55,3 +57,11 @@ class SlowGateway(SandboxGateway):
             order_number=order_number,
             idempotency_key=idempotency_key,
         )
+
+
+class SlowCourier(SandboxCourier):
+    """The sandbox courier, whose idempotency key is the booking's reference."""
+
+    def book_pickup(self, request: PickupRequest) -> PickupBooking:
+        _record("courier", request.reference)
+        return super().book_pickup(request)
