@@ -34,7 +34,7 @@ def test_a_shopper_orders_the_drill_for_pickup_in_passau_and_sees_the_pickup_cod
     page.get_by_role("button", name="Search").click()
     assert page.locator(".result .badge").inner_text() == "In stock in 1 store"
     screenshot(page, "shop-search")
-    page.get_by_role("link", name=re.compile("Akku-Bohrschrauber 18V")).click()
+    page.get_by_role("link", name=re.compile("Cordless drill driver 18V")).click()
     page.get_by_label("Postcode or city").fill("Passau")
     page.get_by_role("button", name="Show nearest").click()
 
