@@ -51,8 +51,12 @@ def _template(notification: Notification, part: str) -> str:
 
 
 def message_send(notification: Notification) -> str:
-    """Sends the message once through its channel; returns the provider's message id."""
+    """Sends the message once through its channel; returns the provider's message id. A
+    transactional message that carries accessory suggestions is advertising too: it is marked
+    promotional (the caller records it) so that it counts against the weekly cap."""
     context = message_context(notification)
+    if context.get("accessories"):
+        notification.promotional = True
     with translation.override(notification.language):
         if notification.channel == Channel.SMS:
             body = render_to_string(_template(notification, "sms.txt"), context).strip()

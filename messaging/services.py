@@ -158,5 +158,6 @@ def notification_deliver(notification_id: int, *, now: datetime.datetime | None 
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
         provider_id=provider_id[:200],
+        promotional=notification.promotional,
     )
     return Notification.Status.SENT

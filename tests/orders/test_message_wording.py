@@ -134,6 +134,29 @@ def test_the_ready_mail_suggests_accessories_only_to_a_customer_who_agreed_to_pr
     assert "- Akku 18V 4,0 Ah (19,99 EUR)" in message.body
 
 
+@pytest.mark.parametrize(
+    ("suggested", "later_offer_status"), [(True, "suppressed"), (False, "queued")]
+)
+def test_a_ready_mail_counts_against_the_weekly_cap_of_promotions_only_when_it_suggests_accessories(
+    place, stocked, clerk, settings, request, suggested, later_offer_status
+):
+    settings.PROMOTIONS_MAX_PER_WEEK = 1
+    if suggested:
+        request.getfixturevalue("accessories_in_stock")
+    order = _ready(place, clerk)
+    Customer.objects.filter(pk=order.customer_id).update(email_promotions_consent=True)
+    _deliver("ready")
+
+    later_offer = notification_queue(
+        customer=Customer.objects.get(pk=order.customer_id),
+        template="accessories",
+        key="later-offer",
+        promotional=True,
+    )
+
+    assert [notification.status for notification in later_offer] == [later_offer_status]
+
+
 def test_a_shopper_who_chose_sms_gets_the_ready_message_on_both_channels(place, stocked, clerk):
     order = _ready(
         place,
