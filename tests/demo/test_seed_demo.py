@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import RequestFactory
 
 from inventory.models import Product, StockLevel, StockMovement
 from inventory.services import StockRequest, stock_drift_list, stock_reserve
@@ -14,11 +15,18 @@ from stores.roles import HOTLINE_AGENTS_GROUP
 pytestmark = pytest.mark.django_db
 
 
+def _log_in(*, username: str, password: str):
+    """A login as the console makes it: with the request, which the login lockout needs."""
+    return authenticate(
+        RequestFactory().post("/admin/login/"), username=username, password=password
+    )
+
+
 def test_seed_demo_creates_admin_and_hotline_agent_with_the_demo_password():
     call_command("seed_demo", stdout=None)
 
-    admin = authenticate(username="admin", password="demo")
-    agent = authenticate(username="agent", password="demo")
+    admin = _log_in(username="admin", password="demo")
+    agent = _log_in(username="agent", password="demo")
     assert admin.is_superuser
     assert agent.is_staff
     assert not agent.is_superuser
@@ -39,8 +47,8 @@ def test_seed_demo_password_option_sets_every_demo_users_password():
 
     call_command("seed_demo", "--password", "s3cret-counter")
 
-    assert authenticate(username="agent", password="demo") is None
-    assert authenticate(username="agent", password="s3cret-counter") is not None
+    assert _log_in(username="agent", password="demo") is None
+    assert _log_in(username="agent", password="s3cret-counter") is not None
 
 
 def test_seed_demo_creates_at_least_20_stores_in_german_cities_with_passau_among_them():
@@ -123,8 +131,8 @@ def test_seed_demo_gives_every_store_a_clerk_and_passau_a_manager():
         for code in Store.objects.values_list("code", flat=True)
     }
     assert memberships == clerks | {("manager.pas-01", "PAS-01", StaffMembership.Role.MANAGER)}
-    clerk = authenticate(username="clerk.pas-01", password="demo")
-    manager = authenticate(username="manager.pas-01", password="demo")
+    clerk = _log_in(username="clerk.pas-01", password="demo")
+    manager = _log_in(username="manager.pas-01", password="demo")
     assert (clerk.is_staff, clerk.is_superuser) == (True, False)
     assert (manager.is_staff, manager.is_superuser) == (True, False)
 
@@ -134,9 +142,9 @@ def test_seed_demo_password_option_sets_the_clerks_password_too():
 
     call_command("seed_demo", "--password", "s3cret-counter")
 
-    assert authenticate(username="clerk.pas-01", password="demo") is None
-    assert authenticate(username="clerk.ber-01", password="s3cret-counter") is not None
-    assert authenticate(username="manager.pas-01", password="s3cret-counter") is not None
+    assert _log_in(username="clerk.pas-01", password="demo") is None
+    assert _log_in(username="clerk.ber-01", password="s3cret-counter") is not None
+    assert _log_in(username="manager.pas-01", password="s3cret-counter") is not None
 
 
 def test_seed_demo_run_twice_creates_no_store_product_stock_or_ledger_row_again():

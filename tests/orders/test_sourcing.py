@@ -135,7 +135,9 @@ def test_a_shortage_without_transfers_drops_the_missing_units_and_tells_the_shop
     assert str(order.total) == "102.40"
     assert StockLevel.objects.get(pk=stocked["bits"].pk).reserved == 1
     assert Notification.objects.get(template="shortage").context == {
-        "cancelled_lines": [{"sku": "BITS-32", "name": "Bit-Set 32-teilig", "quantity": 2}]
+        "cancelled_lines": [
+            {"sku": "BITS-32", "name": "Bit-Set 32-teilig", "name_en": "", "quantity": 2}
+        ]
     }
 
 
