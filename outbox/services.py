@@ -21,7 +21,7 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from outbox.models import OutboxRow
@@ -140,6 +140,11 @@ def outbox_claim(
     gone; TransientDeliveryError while another sender's lease runs."""
     box = outbox_for(model)
     now = now or timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+    attempt = _claim_if_free(model, box, row_id, now=now, lease=lease)
+    if attempt is not None:
+        return Claim(row_id=row_id, attempt=attempt)
+    # Not free: done, failed, gone, leased to another sender or at the bound. Look at it locked.
     with transaction.atomic():
         row = model.objects.select_for_update().filter(pk=row_id).first()
         if row is None or row.status != box.pending:
@@ -151,10 +156,41 @@ def outbox_claim(
         if row.attempts >= box.policy.attempts_allowed():
             _give_up(box, row, row.last_error)
             return None
+        # Freed between the two statements (a lease ended, a sender let go): take it now.
         row.attempts += 1
-        row.claimed_until = now + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+        row.claimed_until = lease
         row.save(update_fields=["attempts", "claimed_until"])
         return Claim(row_id=row.pk, attempt=row.attempts)
+
+
+def _claim_if_free(
+    model: type[OutboxRow],
+    box: Outbox,
+    row_id: int,
+    *,
+    now: datetime.datetime,
+    lease: datetime.datetime,
+) -> int | None:
+    """The common case in one statement: a pending row that no sender holds and that is under
+    the bound gets its attempt counted and the lease; returns the attempt's number, or None
+    when the row is not such a row. Concurrent claims are serialised by the row lock, and the
+    second one's WHERE is checked again against the first one's lease."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('attempts')} = {quote('attempts')} + 1, "
+            f"{quote('claimed_until')} = %s "
+            f"WHERE {quote(model._meta.pk.column)} = %s AND {quote('status')} = %s "
+            f"AND {quote('attempts')} < %s "
+            f"AND ({quote('claimed_until')} IS NULL OR {quote('claimed_until')} <= %s) "
+            f"RETURNING {quote('attempts')}",
+            [moment(lease), row_id, box.pending, box.policy.attempts_allowed(), moment(now)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def outbox_record_done(model: type[OutboxRow], claim: Claim, **fields) -> None:
