@@ -244,23 +244,29 @@ def outbox_row_enqueue(row: OutboxRow) -> None:
 
 def outbox_relay(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Enqueues again every outbox row still pending a grace period after it was due and not
-    claimed by a live sender; the broker may have lost it. Returns how many were enqueued."""
+    claimed by a live sender; the broker may have lost it. Returns how many were enqueued.
+
+    A relayed row counts as due from now: the next runs leave it for another grace period, so
+    a row still waiting its turn behind a long queue is not put in the queue again on every run.
+    """
     now = now or timezone.now()
     count = 0
     for label, box in _outboxes.items():
-        ids = list(
-            box.model.objects.filter(
-                status=box.pending, next_attempt_at__lte=now - box.policy.grace()
-            )
-            .exclude(claimed_until__gt=now)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:batch]
-        )
+        overdue = box.model.objects.filter(
+            status=box.pending, next_attempt_at__lte=now - box.policy.grace()
+        ).exclude(claimed_until__gt=now)
+        ids = list(overdue.order_by("next_attempt_at").values_list("pk", flat=True)[:batch])
+        relayed = []
         for row_id in ids:
             try:
                 _enqueue(label, row_id)
             except Exception:  # noqa: BLE001 - still no broker: the next relay run tries again
                 logger.warning("relay could not enqueue %s %s", label, row_id)
-                return count
-            count += 1
+                break
+            relayed.append(row_id)
+        # Only rows still as they were read: a sender that has since failed set its own time.
+        overdue.filter(pk__in=relayed).update(next_attempt_at=now)
+        count += len(relayed)
+        if len(relayed) < len(ids):
+            return count
     return count
