@@ -1,7 +1,7 @@
 """Reads of orders: lookups for shoppers and staff, queues, actions, the timeline, due work."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, router
@@ -335,16 +335,32 @@ def transfer_get_for_user(*, transfer_id: object, user) -> Transfer:
     return transfer
 
 
-def transfer_available_actions(*, transfer: Transfer, user) -> list[str]:
+def transfer_available_actions(
+    *, transfer: Transfer, user, store_ids: set[int] | None = None
+) -> list[str]:
     """What this user may do now: the sender ships or says it cannot send a requested
-    transfer; the receiver receives one in transit."""
-    if transfer.state == Transfer.State.REQUESTED and user_works_at(user, transfer.source_store_id):
+    transfer; the receiver receives one in transit. `store_ids` as for user_works_at."""
+    if transfer.state == Transfer.State.REQUESTED and user_works_at(
+        user, transfer.source_store_id, store_ids=store_ids
+    ):
         return ["ship", "cannot_send"]
     if transfer.state == Transfer.State.IN_TRANSIT and user_works_at(
-        user, transfer.destination_store_id
+        user, transfer.destination_store_id, store_ids=store_ids
     ):
         return ["receive"]
     return []
+
+
+def transfer_available_actions_by_id(
+    *, transfers: Iterable[Transfer], user
+) -> dict[int, list[str]]:
+    """transfer_available_actions for each transfer, by id; the user's stores read once."""
+    # An administrator works at every store: user_works_at answers without the set.
+    store_ids = set() if user.is_superuser else user_store_ids(user)
+    return {
+        transfer.pk: transfer_available_actions(transfer=transfer, user=user, store_ids=store_ids)
+        for transfer in transfers
+    }
 
 
 def order_list_needing_attention(*, limit: int = 50) -> list[Order]:

@@ -335,16 +335,13 @@ class PickupSlotListView(ApiView):
 # --- transfers ---------------------------------------------------------------------------------
 
 
-def _actions_by_transfer(transfers, user) -> dict[int, list[str]]:
-    return {
-        transfer.pk: selectors.transfer_available_actions(transfer=transfer, user=user)
-        for transfer in transfers
-    }
-
-
 def transfer_response(transfer_id: int, user) -> Response:
     transfer = selectors.transfer_get_for_user(transfer_id=transfer_id, user=user)
-    context = {"available_actions": _actions_by_transfer([transfer], user)}
+    context = {
+        "available_actions": selectors.transfer_available_actions_by_id(
+            transfers=[transfer], user=user
+        )
+    }
     return Response(TransferSerializer(transfer, context=context).data)
 
 
@@ -378,7 +375,11 @@ class TransferListView(ApiView):
             offset=params["offset"],
         )
         selectors.transfers_attach_orders(transfers)
-        context = {"available_actions": _actions_by_transfer(transfers, request.user)}
+        context = {
+            "available_actions": selectors.transfer_available_actions_by_id(
+                transfers=transfers, user=request.user
+            )
+        }
         return Response(
             {
                 "count": count,

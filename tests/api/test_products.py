@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -217,3 +219,19 @@ def test_the_story_words_in_german_and_english_find_the_cordless_drill_first(ano
         "Cordless drill driver 18V, 2 batteries 2.0 Ah, charger, in a case",
     )
     assert first["name"] == "Akku-Bohrschrauber 18V, 2 Akkus 2,0 Ah, Ladegerät, im Koffer"
+
+
+@pytest.mark.django_db
+def test_a_product_reads_the_same_queries_for_2_and_20_accessories(anonymous, drill):
+    def queries_after_adding(count: int, start: int) -> int:
+        for index in range(start, start + count):
+            drill.accessories.add(ProductFactory(sku=f"ACC-{index:03d}"))
+        with CaptureQueriesContext(connection) as captured:
+            response = anonymous.get("/api/v1/products/DRL-18V/")
+        assert len(response.json()["accessories"]) == 1 + start + count
+        return len(captured)
+
+    few = queries_after_adding(1, start=0)
+    many = queries_after_adding(18, start=1)
+
+    assert few == many

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from inventory.models import StockLevel, StockMovement
 from tests.api.conftest import admin, agent, clerk_of, client_for, manager_of
@@ -234,3 +236,19 @@ def test_other_stores_staff_and_agents_get_404_as_for_a_store_that_does_not_exis
     assert (changed.status_code, changed.json()["code"]) == (404, "not_found")
     assert listed.json() == missing.json()
     assert StockLevel.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_stock_list_reads_the_same_queries_for_3_and_30_products(store, clerk):
+    def queries_after_stocking(count: int, start: int) -> int:
+        for index in range(start, start + count):
+            StockLevelFactory(store=store, product=ProductFactory(sku=f"P-{index:04d}"), on_hand=5)
+        with CaptureQueriesContext(connection) as captured:
+            response = clerk.get(url(), {"limit": 100})
+        assert response.json()["count"] == start + count
+        return len(captured)
+
+    few = queries_after_stocking(3, start=0)
+    many = queries_after_stocking(27, start=3)
+
+    assert few == many

@@ -3,9 +3,12 @@ order moves on; a store that cannot send has the order sourced elsewhere or flag
 hotline. Anything outside the caller's reach answers 404; a wrong state 409, nothing written."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from inventory.models import StockLevel, StockMovement, Transfer
+from inventory.models import Product, StockLevel, StockMovement, Transfer
+from inventory.services import stock_receive
 from messaging.models import Notification
 from orders import selectors
 from orders.models import Order
@@ -276,3 +279,25 @@ def test_cannot_send_after_shipping_is_a_conflict(waiting, sender):
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transfer_state"
     assert _state(transfer) == "in_transit"
+
+
+def test_the_transfer_list_reads_the_same_queries_for_3_and_30_transfers(stores, sender, settings):
+    settings.ORDER_MAX_OPEN_PER_CUSTOMER = 30
+    passau, regensburg = stores
+    stock_receive(
+        store_id=regensburg.pk, product_id=Product.objects.get(sku="DRILL-18V").pk, quantity=30
+    )
+
+    def queries_after_waiting(count: int) -> int:
+        for _ in range(count):
+            order_waiting_for_transfer(passau, regensburg)
+        with CaptureQueriesContext(connection) as captured:
+            response = sender.get("/api/v1/transfers/?store=REG-01&direction=outgoing&limit=100")
+        assert len(response.json()["results"]) == Transfer.objects.count()
+        return len(captured)
+
+    few = queries_after_waiting(3)
+    many = queries_after_waiting(27)
+
+    assert Transfer.objects.count() == 30
+    assert few == many
