@@ -8,6 +8,9 @@ from inventory.services import StockRequest, stock_receive, transfer_request
 from orders.models import Order
 from tests.console import scenario
 from tests.inventory.factories import ProductFactory
+from tests.newsletter.factories import CampaignFactory
+from tests.orders.factories import CustomerFactory
+from tests.stores.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +58,9 @@ def busy_store(store, other_store):
         ("admin:inventory_stockmovement_changelist", {}, 10),
         ("admin:returns_returncase_changelist", {}, 10),
         ("admin:inventory_transfer_changelist", {}, 10),
+        ("admin:console_queues", {}, 18),
+        ("admin:inventory_product_changelist", {}, 12),
+        ("admin:stores_store_changelist", {}, 10),
     ],
 )
 def test_a_clerks_list_page_runs_a_bounded_number_of_queries(
@@ -66,6 +72,29 @@ def test_a_clerks_list_page_runs_a_bounded_number_of_queries(
         response = clerk_client.get(reverse(url_name), params)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("url_name", "max_queries"),
+    [
+        ("admin:stores_staffmembership_changelist", 10),
+        ("admin:newsletter_campaign_changelist", 10),
+        ("admin:customers_customer_changelist", 10),
+    ],
+)
+def test_an_administrators_list_page_runs_a_bounded_number_of_queries(
+    admin_client, store, django_assert_max_num_queries, size, url_name, max_queries
+):
+    StaffMembershipFactory.create_batch(size, store=store)
+    CampaignFactory.create_batch(size)
+    CustomerFactory.create_batch(size)
+
+    with django_assert_max_num_queries(max_queries):
+        response = admin_client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == size
 
 
 @pytest.mark.parametrize("size", SIZES)
