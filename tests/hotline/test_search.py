@@ -3,12 +3,14 @@ single hit opens the customer page."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import Customer
 from customers.selectors import customer_search
 from returns.services import courier_booking_fail
 from tests.hotline.scenario import exchange_of, order_collect
+from tests.orders.factories import CustomerFactory, OrderFactory
 from tests.stores.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +225,21 @@ def test_each_way_of_finding_a_customer_reads_its_own_index(query, index):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert index in plan, plan
+
+
+def test_the_search_api_reads_the_same_queries_for_2_and_20_customers_found(client, agent, passau):
+    client.force_login(agent)
+
+    def queries_after_finding(count: int) -> int:
+        for customer in CustomerFactory.create_batch(count, name="Erika Müller"):
+            OrderFactory(customer=customer, pickup_store=passau)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/customers/", {"search": "Müller"})
+        assert len(response.json()) == Customer.objects.count()
+        return len(captured)
+
+    few = queries_after_finding(2)
+    many = queries_after_finding(18)
+
+    assert Customer.objects.count() == 20
+    assert few == many

@@ -2,10 +2,13 @@
 consents for the hotline. Bad input answers 4xx with a code and writes nothing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from customers.models import Customer
-from newsletter.models import ConsentEvent, Subscription
+from newsletter.models import ConsentEvent, Source, Subscription
 from newsletter.tokens import confirm_token, unsubscribe_token
 from tests.api.conftest import agent, clerk_of, client_for
 from tests.newsletter.factories import SubscriptionFactory
@@ -119,3 +122,27 @@ def test_consents_are_for_agents_only():
     missing = client_for(agent()).get("/api/v1/customers/999999/consents/")
 
     assert (anonymous.status_code, clerk.status_code, missing.status_code) == (401, 403, 404)
+
+
+def test_the_consents_read_the_same_queries_for_2_and_20_steps_of_history():
+    customer = SubscriptionFactory().customer
+    reader = client_for(agent())
+
+    def queries_after_steps(count: int) -> int:
+        for _ in range(count):
+            ConsentEvent.objects.create(
+                customer=customer,
+                channel="email",
+                action=ConsentEvent.Action.REQUESTED,
+                at=timezone.now(),
+                source=Source.FOOTER,
+            )
+        with CaptureQueriesContext(connection) as captured:
+            response = reader.get(f"/api/v1/customers/{customer.pk}/consents/")
+        assert len(response.json()["history"]) == customer.consent_events.count()
+        return len(captured)
+
+    few = queries_after_steps(2)
+    many = queries_after_steps(18)
+
+    assert few == many

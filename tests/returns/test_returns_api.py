@@ -350,12 +350,13 @@ def test_the_timeline_of_an_unknown_customer_answers_404(agent):
     assert client_for(agent).get("/api/v1/customers/999999/timeline/").status_code == 404
 
 
-def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_four(
+def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_ten(
     passau, drill, clerk, agent, tomorrow
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from inventory.services import stock_receive
     from tests.hotline.scenario import order_collect
 
     first = order_collect(store=passau, products=[drill], clerk=clerk)
@@ -363,13 +364,14 @@ def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_four(
     client = client_for(agent)
     with CaptureQueriesContext(connection) as one_order:
         client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
-    for _ in range(3):
+    stock_receive(store_id=passau.pk, product_id=drill.pk, quantity=9, reason="delivery")
+    for _ in range(9):
         order_collect(store=passau, products=[drill], clerk=clerk)
 
-    with CaptureQueriesContext(connection) as four_orders:
+    with CaptureQueriesContext(connection) as ten_orders:
         client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
 
-    assert len(four_orders) == len(one_order)
+    assert len(ten_orders) == len(one_order)
 
 
 def receive_one_resellable(user, number):
@@ -460,3 +462,31 @@ def test_the_case_shows_the_carrier_booking_id_and_tracking_url_once_booked(
     assert (before["carrier_booking_id"], before["tracking_url"]) == ("", "")
     assert after["carrier_booking_id"] == booking.provider_booking_id
     assert after["tracking_url"] == f"https://track.example.net/{booking.provider_booking_id}"
+
+
+def test_a_return_case_reads_the_same_queries_for_1_and_10_lines(collected_order, agent, tomorrow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from returns.models import ReturnLine
+    from tests.orders.factories import OrderLineFactory
+    from tests.returns.conftest import exchange_for
+
+    case = exchange_for(collected_order, agent, tomorrow).case
+    reader = client_for(agent)
+
+    def queries_of_the_case() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = reader.get(f"/api/v1/returns/{case.number}/")
+        assert len(response.json()["lines"]) == case.lines.count()
+        return len(captured)
+
+    few = queries_of_the_case()
+    for _ in range(9):
+        line = OrderLineFactory(order=collected_order)
+        ReturnLine.objects.create(case=case, order_line=line, product=line.product, quantity=1)
+
+    many = queries_of_the_case()
+
+    assert case.lines.count() == 10
+    assert few == many
