@@ -1,8 +1,11 @@
 """GET /api/v1/stores/{code}/pickup-slots/ and the slot in placing and reading an order."""
 
 import datetime
+import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from orders.models import Order
@@ -167,3 +170,28 @@ def test_slots_query_count_stays_bounded(anonymous, story, django_assert_max_num
     assert datetime.date.fromisoformat(response.json()[-1]["start"][:10]) == datetime.date(
         2026, 12, 17
     )
+
+
+def test_the_slots_read_the_same_queries_for_3_and_30_booked_slots(anonymous, story):
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+
+    def full_slots_and_queries_after_booking(count: int, start: int) -> tuple[int, int]:
+        for index in range(start, start + count):
+            # Six afternoon slots a day from Friday on; Sunday's are booked but closed.
+            starts_at = datetime.datetime(2026, 12, 4 + index // 6, 13 + index % 6, tzinfo=berlin)
+            PickupSlot.objects.create(
+                store=story,
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=1),
+                capacity=20,
+                booked=20,
+            )
+        with CaptureQueriesContext(connection) as captured:
+            response = anonymous.get(URL, {"sku": "DRL-18V"})
+        return sum(slot["available"] == 0 for slot in response.json()), len(captured)
+
+    few_full, few = full_slots_and_queries_after_booking(3, start=0)
+    many_full, many = full_slots_and_queries_after_booking(27, start=3)
+
+    assert (few_full, many_full) == (3, 24)
+    assert few == many
