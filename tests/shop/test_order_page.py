@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 import segno
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.services import CustomerInput
@@ -15,6 +17,7 @@ from orders.services import (
     order_place,
     order_start_picking,
 )
+from tests.inventory.factories import ProductFactory, StockLevelFactory
 from tests.shop.data import order_path
 from tests.stores.factories import StoreClosureFactory
 from tests.support.clock import berlin, freeze
@@ -275,3 +278,30 @@ def test_the_collect_by_time_says_tomorrow_the_day_before_and_the_date_before_th
 
     assert "Please collect by Thu, Dec 10, 12:00</strong>" in a_week_before
     assert "Bitte abholen bis morgen, 12:00</strong>" in day_before
+
+
+@pytest.mark.parametrize("page", ["/orders/{number}/", "/orders/{number}/cancel/"])
+def test_the_shoppers_order_pages_read_the_same_queries_for_1_and_10_lines(
+    client, passau, placed, page
+):
+    for index in range(10):
+        StockLevelFactory(store=passau, product=ProductFactory(sku=f"P-{index:02d}"), on_hand=5)
+    larger = order_place(
+        customer=CustomerInput(email="bernd@example.com", name="Bernd Huber", language="de"),
+        pickup_store_code="PAS-01",
+        lines=[LineInput(sku=f"P-{index:02d}", quantity=1) for index in range(10)],
+        payment_method="pay_in_store",
+    )
+
+    def queries_of(order) -> int:
+        path = page.format(number=order.order.number)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, {"token": order.access_token})
+        assert response.status_code == 200
+        return len(captured)
+
+    few = queries_of(placed)
+    many = queries_of(larger)
+
+    assert larger.order.lines.count() == 10
+    assert few == many
