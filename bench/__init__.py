@@ -18,6 +18,7 @@ readable table and, as its very last line, one JSON object with its figures.
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -42,4 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     name, options = argv[0], argv[1:]
+    # `kill` stops a benchmark as Ctrl-C does: its servers, workers and scratch database go too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     return importlib.import_module(f"bench.{name}").main(options)

@@ -17,6 +17,8 @@ by the difference in items is what one item costs, start-up and warm-up excluded
 """
 
 import argparse
+import contextlib
+import cProfile
 import io
 import json
 import os
@@ -58,6 +60,11 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
         help="the Redis the placements enqueue their deliveries on; its queues are purged",
     )
     # Internal: the measuring process.
+    parser.add_argument(
+        "--profile",
+        metavar="FOLDER",
+        help="also write cProfile statistics (CPU clock) of each part to FOLDER/PART.pstats",
+    )
     parser.add_argument("--measure", choices=PARTS, help=argparse.SUPPRESS)
     parser.add_argument("--pairs-file", help=argparse.SUPPRESS)
     parser.add_argument("--prefix", default="cpu", help=argparse.SUPPRESS)
@@ -143,13 +150,17 @@ def _measure(options: argparse.Namespace) -> dict:
     pairs = json.loads(Path(options.pairs_file).read_text())
     handler = WSGIHandler()
     prefix = options.prefix
+    profiler = cProfile.Profile(time.process_time) if options.profile else None
     if options.measure == "web":
         for number in range(options.warmup):
             _place(handler, pairs, f"{prefix}w", number)
         started = time.process_time()
-        for number in range(options.orders):
-            _place(handler, pairs, prefix, number)
+        with profiler or contextlib.nullcontext():
+            for number in range(options.orders):
+                _place(handler, pairs, prefix, number)
         cpu = time.process_time() - started
+        if profiler:
+            profiler.dump_stats(Path(options.profile) / "web.pstats")
         connections.close_all()
         return {
             "part": "web",
@@ -162,8 +173,11 @@ def _measure(options: argparse.Namespace) -> dict:
     if len(ids) < options.orders:
         raise RuntimeError(f"only {len(ids)} queued confirmations")
     started = time.process_time()
-    _deliver(ids)
+    with profiler or contextlib.nullcontext():
+        _deliver(ids)
     cpu = time.process_time() - started
+    if profiler:
+        profiler.dump_stats(Path(options.profile) / "worker.pstats")
     connections.close_all()
     return {"part": "worker", "items": len(ids), "cpu_ms": round(cpu * 1000 / len(ids), 2)}
 
@@ -178,6 +192,7 @@ def _child(
     prefix: str,
     pairs: Path,
     valgrind: Path | None = None,
+    profile: Path | None = None,
 ) -> tuple[dict, int | None]:
     """Measures `part` in a new process: (warm-up, measured) items; with `valgrind` under
     callgrind, also returning the instructions it counted."""
@@ -188,6 +203,7 @@ def _child(
         "bench.placement_cpu",
         *("--measure", part, "--orders", str(orders), "--warmup", str(warmup)),
         *("--prefix", prefix, "--pairs-file", str(pairs)),
+        *(("--profile", str(profile)) if profile else ()),
     ]
     if valgrind is not None:
         command = [
@@ -216,12 +232,17 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         pairs = Path(folder) / "pairs.json"
         pairs.write_text(json.dumps([list(pair) for pair in catalogue.pairs]))
         _purge(options.broker_url)
+        profile = Path(options.profile).resolve() if options.profile else None
+        if profile:
+            profile.mkdir(parents=True, exist_ok=True)
         try:
             loads = [os.getloadavg()[0]]
             rows = []
             for part in PARTS:
                 progress(f"{part}: {options.warmup} + {options.orders} in one process")
-                figures, _ = _child(env, part, (options.warmup, options.orders), "cpu", pairs)
+                figures, _ = _child(
+                    env, part, (options.warmup, options.orders), "cpu", pairs, profile=profile
+                )
                 result[f"{part}_cpu_ms"] = figures["cpu_ms"]
                 rows.append([part, "CPU ms per item", figures["cpu_ms"]])
             loads.append(os.getloadavg()[0])

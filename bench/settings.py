@@ -10,6 +10,9 @@ import os
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
+# The benchmark's own process keeps its rate limits and cached store hours to itself: a shared
+# Redis would carry another run's throttle history into this one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 if os.environ.get("BENCH_SERVER_SIDE_BINDING") == "1":
     DATABASES["default"]["OPTIONS"] = {  # noqa: F405

@@ -57,9 +57,10 @@ def order_message_context(notification: Notification) -> dict:
     Raises MessageNotApplicable when the message no longer fits the order."""
     if notification.order_id is None:
         return {}
-    order = Order.objects.select_related("pickup_store", "customer", "payment").get(
-        pk=notification.order_id
-    )
+    order = Order.objects.select_related("pickup_store", "payment").get(pk=notification.order_id)
+    if order.customer_id == notification.customer_id:
+        # The notification came with its customer: not read a second time.
+        order.customer = notification.customer
     lines = list(order.lines.select_related("product").order_by("pk"))
     store = order.pickup_store
     context = {

@@ -21,7 +21,7 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from outbox.models import OutboxRow
@@ -140,6 +140,11 @@ def outbox_claim(
     gone; TransientDeliveryError while another sender's lease runs."""
     box = outbox_for(model)
     now = now or timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+    attempt = _claim_if_free(model, box, row_id, now=now, lease=lease)
+    if attempt is not None:
+        return Claim(row_id=row_id, attempt=attempt)
+    # Not free: done, failed, gone, leased to another sender or at the bound. Look at it locked.
     with transaction.atomic():
         row = model.objects.select_for_update().filter(pk=row_id).first()
         if row is None or row.status != box.pending:
@@ -151,10 +156,41 @@ def outbox_claim(
         if row.attempts >= box.policy.attempts_allowed():
             _give_up(box, row, row.last_error)
             return None
+        # Freed between the two statements (a lease ended, a sender let go): take it now.
         row.attempts += 1
-        row.claimed_until = now + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+        row.claimed_until = lease
         row.save(update_fields=["attempts", "claimed_until"])
         return Claim(row_id=row.pk, attempt=row.attempts)
+
+
+def _claim_if_free(
+    model: type[OutboxRow],
+    box: Outbox,
+    row_id: int,
+    *,
+    now: datetime.datetime,
+    lease: datetime.datetime,
+) -> int | None:
+    """The common case in one statement: a pending row that no sender holds and that is under
+    the bound gets its attempt counted and the lease; returns the attempt's number, or None
+    when the row is not such a row. Concurrent claims are serialised by the row lock, and the
+    second one's WHERE is checked again against the first one's lease."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('attempts')} = {quote('attempts')} + 1, "
+            f"{quote('claimed_until')} = %s "
+            f"WHERE {quote(model._meta.pk.column)} = %s AND {quote('status')} = %s "
+            f"AND {quote('attempts')} < %s "
+            f"AND ({quote('claimed_until')} IS NULL OR {quote('claimed_until')} <= %s) "
+            f"RETURNING {quote('attempts')}",
+            [moment(lease), row_id, box.pending, box.policy.attempts_allowed(), moment(now)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def outbox_record_done(model: type[OutboxRow], claim: Claim, **fields) -> None:
@@ -208,23 +244,29 @@ def outbox_row_enqueue(row: OutboxRow) -> None:
 
 def outbox_relay(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Enqueues again every outbox row still pending a grace period after it was due and not
-    claimed by a live sender; the broker may have lost it. Returns how many were enqueued."""
+    claimed by a live sender; the broker may have lost it. Returns how many were enqueued.
+
+    A relayed row counts as due from now: the next runs leave it for another grace period, so
+    a row still waiting its turn behind a long queue is not put in the queue again on every run.
+    """
     now = now or timezone.now()
     count = 0
     for label, box in _outboxes.items():
-        ids = list(
-            box.model.objects.filter(
-                status=box.pending, next_attempt_at__lte=now - box.policy.grace()
-            )
-            .exclude(claimed_until__gt=now)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:batch]
-        )
+        overdue = box.model.objects.filter(
+            status=box.pending, next_attempt_at__lte=now - box.policy.grace()
+        ).exclude(claimed_until__gt=now)
+        ids = list(overdue.order_by("next_attempt_at").values_list("pk", flat=True)[:batch])
+        relayed = []
         for row_id in ids:
             try:
                 _enqueue(label, row_id)
             except Exception:  # noqa: BLE001 - still no broker: the next relay run tries again
                 logger.warning("relay could not enqueue %s %s", label, row_id)
-                return count
-            count += 1
+                break
+            relayed.append(row_id)
+        # Only rows still as they were read: a sender that has since failed set its own time.
+        overdue.filter(pk__in=relayed).update(next_attempt_at=now)
+        count += len(relayed)
+        if len(relayed) < len(ids):
+            return count
     return count

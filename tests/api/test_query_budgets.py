@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from api.models import IdempotencyRecord
 from inventory.models import StockLevel
+from messaging.models import Notification
+from messaging.services import notification_deliver
 from orders import services
 from orders.models import Order
 from tests.api.conftest import clerk_of, client_for, place_order
@@ -210,3 +212,23 @@ def test_catalogue_reads_run_a_bounded_number_of_queries_for_few_and_many_rows(u
     assert many <= budget
     if "search" not in url:
         assert few == many
+
+
+# The worker's side of a placement: claim, the message with its customer, the order with its
+# store and payment, its lines, the outcome. (Eight before the claim became one statement.)
+SEND_CONFIRMATION = 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sending_an_orders_confirmation_takes_at_most_5_statements(shop):
+    statements_of_one_post(order_body(), "checkout-1")
+    confirmation = Notification.objects.get(
+        template="confirmation", customer__email="mueller@example.com"
+    )
+
+    with CaptureQueriesContext(connection) as captured:
+        status = notification_deliver(confirmation.pk)
+
+    assert status == "sent"
+    statements = [query["sql"][:120] for query in captured.captured_queries]
+    assert len(captured) <= SEND_CONFIRMATION, "\n".join(statements)

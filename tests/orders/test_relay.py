@@ -46,3 +46,18 @@ def test_the_send_task_retries_a_failing_channel_a_bounded_number_of_times(
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == ("failed", 3)
     assert notification.last_error == "ConnectionRefusedError: mail server unreachable"
+
+
+def test_a_relayed_row_is_not_put_in_the_queue_again_before_another_grace_period(
+    place, stocked, settings
+):
+    place(payment_method="pay_in_store")
+    now = timezone.now()
+    grace = datetime.timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS)
+
+    first = outbox_relay(now=now + grace)
+    # Still waiting its turn behind a long queue: the next runs leave it there.
+    again_soon = outbox_relay(now=now + grace + datetime.timedelta(seconds=30))
+    after_another_grace = outbox_relay(now=now + 2 * grace)
+
+    assert (first, again_soon, after_another_grace) == (1, 0, 1)
