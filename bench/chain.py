@@ -14,12 +14,14 @@ with them, the p95 of:
 - the KPI page of one store over 30 and 90 days (console.selectors.store_kpis);
 - placing a one-line order (orders.services.order_place), inside a transaction rolled back
   afterwards, so the data stays the same and nothing reaches the broker;
+- the hotline's customer search (customers.selectors.customer_search) for a name, an e-mail
+  address or an order number;
 - availability of one product across every store, at the 10 nearest, and at one store.
 
 Targets at 10M orders: shift page < 100 ms, timeline < 100 ms, KPI page < 300 ms, availability
-across every store < 20 ms. Placement has no target here (`bench http_orders` measures it over
-HTTP). The machine's load average is printed: on a shared machine the figures are worse than the
-code deserves. The last line is one JSON object with every p95 and its target.
+across every store < 20 ms. Placement and the hotline search have no target here (`bench
+http_orders` measures placement over HTTP). The machine's load average is printed: on a shared
+machine the figures are worse than the code deserves. The last line is one JSON object with every p95 and its target.
 """
 
 import argparse
@@ -54,6 +56,7 @@ TARGETS_MS = {
     "kpi_30_days": 300.0,
     "kpi_90_days": 300.0,
     "placement": None,
+    "hotline_search": None,
     "availability_all_stores": 20.0,
     "availability_nearest_10": 20.0,
     "availability_one_store": 20.0,
@@ -321,10 +324,11 @@ def _cases(options: argparse.Namespace) -> dict[str, tuple[str, Callable[[], obj
 
     from console.selectors import console_start_queues, store_kpis
     from customers.models import Customer
-    from customers.selectors import customer_timeline
+    from customers.selectors import customer_search, customer_timeline
     from customers.services import CustomerInput
     from inventory.models import Product
     from inventory.selectors import stock_available_by_product
+    from orders.models import Order
     from orders.services import LineInput, order_place
     from stores.models import Store
 
@@ -371,6 +375,22 @@ def _cases(options: argparse.Namespace) -> dict[str, tuple[str, Callable[[], obj
         except _Rollback:
             return None
 
+    order_numbers = list(
+        Order.objects.filter(
+            pk__in=[chance.randint(1, options.orders) for _ in range(50)]
+        ).values_list("number", flat=True)
+    )
+
+    def hotline_search() -> object:
+        """As an agent on a call types it: a name, an e-mail address or an order number."""
+        number = chance.randint(2, customers)
+        query = chance.choice(
+            [f"Shopper {number}", f"shopper{number}@bench.example", chance.choice(order_numbers)]
+        )
+        found = list(customer_search(query=query))
+        assert found, query
+        return found
+
     def one_store() -> object:
         return stock_available_by_product(
             store_id=chance.choice(stores).pk, product_ids=[chance.choice(products).pk]
@@ -382,6 +402,7 @@ def _cases(options: argparse.Namespace) -> dict[str, tuple[str, Callable[[], obj
         "kpi_30_days": ("KPI page: one store, 30 days", kpis(30)),
         "kpi_90_days": ("KPI page: one store, 90 days", kpis(90)),
         "placement": ("placing a one-line order (rolled back)", placement),
+        "hotline_search": ("hotline search: a name, an e-mail or an order number", hotline_search),
         "availability_all_stores": ("availability of one SKU, every store", all_stores),
         "availability_nearest_10": ("availability of one SKU, 10 nearest stores", nearest_ten),
         "availability_one_store": ("availability of one SKU at one store", one_store),

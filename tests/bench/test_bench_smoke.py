@@ -105,6 +105,7 @@ def test_bench_chain_measures_every_page_before_and_after_its_indexes_and_drops_
         "kpi_30_days",
         "kpi_90_days",
         "placement",
+        "hotline_search",
         "availability_all_stores",
         "availability_nearest_10",
         "availability_one_store",

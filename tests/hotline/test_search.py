@@ -2,9 +2,11 @@
 single hit opens the customer page."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from customers.models import Customer
+from customers.selectors import customer_search
 from returns.services import courier_booking_fail
 from tests.hotline.scenario import exchange_of, order_collect
 from tests.stores.factories import StaffMembershipFactory
@@ -199,3 +201,25 @@ def test_the_search_api_counts_the_length_limit_on_what_was_sent_not_on_what_tri
     }
     assert within.status_code == 200
     assert [found["id"] for found in within.json()] == [collected_order.customer_id]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("erika muller", "customer_name_folded_trgm_idx"),
+        ("mueller@exam", "customer_email_trgm_idx"),
+        ("erika.mueller@example.com", "customer_email_unique_ci"),
+        ("0851 12345", "customer_phone_idx"),
+    ],
+)
+def test_each_way_of_finding_a_customer_reads_its_own_index(query, index):
+    """With a chain's million customers a scan takes seconds: the search's expressions must stay
+    the ones the indexes of customers/migrations/0003 hold."""
+    sql, params = customer_search(query=query).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert index in plan, plan
