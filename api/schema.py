@@ -49,6 +49,73 @@ def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[int,
     }
 
 
+# Where an operation declares the links from its answers (response_links); the hook below moves
+# them onto the responses, where OpenAPI wants them.
+RESPONSE_LINKS = "x-response-links"
+
+Link = tuple[str, dict[str, str]]
+
+
+def response_links(status: int, links: dict[str, Link]) -> dict:
+    """`extend_schema(extensions=...)` stating OpenAPI links from the answer with `status` to
+    other operations: name → (operationId, parameters as runtime expressions, e.g.
+    {"number": "$response.body#/number"}), so a client (and schemathesis' stateful phase) can
+    follow the object an answer names to what can be done with it next."""
+    return {
+        RESPONSE_LINKS: {
+            str(status): {
+                name: {"operationId": operation_id, "parameters": parameters}
+                for name, (operation_id, parameters) in links.items()
+            }
+        }
+    }
+
+
+QUERY_EXAMPLES = "x-query-examples"
+
+
+def query_examples(name: str, **values) -> dict:
+    """`extend_schema(extensions=...)` giving the query parameters (declared by a serializer,
+    which has no place for them) one example each, shown together under `name`."""
+    return {QUERY_EXAMPLES: {"name": name, "values": values}}
+
+
+def _move_query_examples(path: str, operation: dict) -> None:
+    declared = operation.pop(QUERY_EXAMPLES, None)
+    if declared is None:
+        return
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    }
+    unknown = set(declared["values"]) - set(parameters)
+    if unknown:
+        raise ValueError(f"{path}: examples of query parameters it lacks: {sorted(unknown)}")
+    key = "".join(word.capitalize() for word in declared["name"].split())
+    for name, value in declared["values"].items():
+        parameters[name]["examples"] = {key: {"value": value, "summary": declared["name"]}}
+
+
+def _move_links(result) -> None:
+    """Puts each operation's declared links on its responses and its query examples on its
+    parameters; a link to an operationId the schema does not have, or an example of a parameter
+    it does not take, is a mistake in the code, so it fails the schema's generation."""
+    operation_ids = {
+        operation.get("operationId")
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+    }
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            _move_query_examples(path, operation)
+            for status, links in operation.pop(RESPONSE_LINKS, {}).items():
+                unknown = {link["operationId"] for link in links.values()} - operation_ids
+                if unknown:
+                    raise ValueError(f"Links to operations that do not exist: {sorted(unknown)}")
+                operation["responses"][status]["links"] = links
+
+
 # A time of day as the API reads and writes it: "08:00" or "08:00:00", with no offset (OpenAPI's
 # `format: time` would demand one).
 TIME_OF_DAY_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
@@ -115,7 +182,8 @@ def schema_contract_hook(result, generator, request, public):
     """drf-spectacular post-processing: what every operation may answer whatever its view says.
 
     Any request may be refused with 400 `invalid_characters` (the middleware runs first), and
-    every throttled view may answer 429; times of day carry their real pattern."""
+    every throttled view may answer 429; times of day carry their real pattern; the links each
+    operation declares (response_links) go on its responses."""
     throttled = {
         (path, method.lower())
         for path, _regex, method, callback in generator.endpoints
@@ -139,4 +207,5 @@ def schema_contract_hook(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 _strings_without_nul(parameter.get("schema", {}))
     _strings_without_nul(result.get("components", {}).get("schemas", {}))
+    _move_links(result)
     return result

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from api import schema, throttling
+from api import examples, schema, throttling
 from api.exceptions import InvalidCredentials
 from api.serializers import TokenInputSerializer, TokenOutputSerializer
 
@@ -33,6 +33,7 @@ class TokenView(ApiView):
 
     @extend_schema(
         operation_id="auth_token_create",
+        examples=examples.TOKEN,
         request=TokenInputSerializer,
         responses={200: TokenOutputSerializer, **schema.errors(400, 415, 429)},
         auth=[],

@@ -10,6 +10,7 @@ from api.idempotency import idempotent
 from api.views import ApiView
 from config.replica import replica_reads
 from inventory import selectors, services
+from inventory.api import examples
 from inventory.api.serializers import (
     AvailabilityQuerySerializer,
     ProductDetailSerializer,
@@ -22,6 +23,7 @@ from inventory.api.serializers import (
     StockQuerySerializer,
     StoreAvailabilitySerializer,
 )
+from stores.api.examples import STORE_CODE
 from stores.selectors import store_get_for_staff
 
 
@@ -32,6 +34,8 @@ class ProductListView(ApiView):
 
     @extend_schema(
         operation_id="products_list",
+        extensions={**examples.PRODUCTS_LIST_LINKS, **examples.PRODUCTS_LIST_QUERY},
+        examples=examples.PRODUCTS_LIST,
         parameters=[ProductListQuerySerializer],
         responses={200: ProductPageSerializer, **schema.errors(400, 429)},
         summary=(
@@ -59,6 +63,9 @@ class ProductDetailView(ApiView):
 
     @extend_schema(
         operation_id="products_retrieve",
+        extensions=examples.PRODUCT_LINKS,
+        parameters=[examples.SKU],
+        examples=examples.PRODUCT,
         responses={200: ProductDetailSerializer, **schema.errors(404, 429)},
         summary="One product with its accessories",
     )
@@ -74,7 +81,9 @@ class ProductAvailabilityView(ApiView):
 
     @extend_schema(
         operation_id="products_availability",
-        parameters=[AvailabilityQuerySerializer],
+        extensions=examples.AVAILABILITY_QUERY,
+        examples=examples.AVAILABILITY,
+        parameters=[examples.SKU, AvailabilityQuerySerializer],
         responses={200: StoreAvailabilitySerializer(many=True), **schema.errors(400, 404, 429)},
         summary="Per store, nearest first: units available, distance and when it could be ready",
     )
@@ -101,7 +110,9 @@ class StoreStockView(ApiView):
 
     @extend_schema(
         operation_id="stores_stock_list",
-        parameters=[StockQuerySerializer],
+        extensions=examples.STOCK_LIST_QUERY,
+        examples=examples.STOCK_LIST,
+        parameters=[STORE_CODE, StockQuerySerializer],
         responses={200: StockLevelPageSerializer, **schema.errors(400, 401, 404)},
         summary="The store's stock levels, by SKU; `sku` narrows to one product",
     )
@@ -121,7 +132,8 @@ class StoreStockView(ApiView):
 
     @extend_schema(
         operation_id="stores_stock_change",
-        parameters=[schema.IDEMPOTENCY_KEY],
+        examples=examples.STOCK_CHANGE,
+        parameters=[STORE_CODE, schema.IDEMPOTENCY_KEY],
         request=StockChangeInputSerializer,
         responses={
             201: StockLevelSerializer,

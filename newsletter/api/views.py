@@ -7,10 +7,12 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import examples as api_examples
 from api import schema, throttling
 from api.views import ApiView
 from customers.selectors import customer_get
 from newsletter import selectors, services
+from newsletter.api import examples
 from newsletter.api.serializers import (
     CustomerConsentsSerializer,
     NewsletterTokenInputSerializer,
@@ -49,6 +51,7 @@ class SubscribeView(ApiView):
 
     @extend_schema(
         operation_id="newsletter_subscribe",
+        examples=examples.SUBSCRIBE,
         request=SubscribeInputSerializer,
         responses={
             202: SubscribeAcceptedSerializer,
@@ -80,6 +83,7 @@ class ConfirmView(ApiView):
 
     @extend_schema(
         operation_id="newsletter_confirm",
+        examples=examples.CONFIRM,
         request=NewsletterTokenInputSerializer,
         responses={
             200: SubscriptionStatusSerializer,
@@ -107,6 +111,7 @@ class UnsubscribeView(ApiView):
 
     @extend_schema(
         operation_id="newsletter_unsubscribe",
+        examples=examples.UNSUBSCRIBE,
         request=NewsletterTokenInputSerializer,
         responses={
             200: SubscriptionStatusSerializer,
@@ -137,6 +142,8 @@ class CustomerConsentsView(ApiView):
 
     @extend_schema(
         operation_id="customer_consents",
+        parameters=[api_examples.CUSTOMER],
+        examples=examples.CONSENTS,
         responses={200: CustomerConsentsSerializer, **schema.errors(401, 403, 404)},
         summary="Hotline: a customer's consent per channel, its proof and history",
     )

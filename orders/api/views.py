@@ -18,6 +18,7 @@ from api.views import ApiView
 from config.exceptions import InvalidInput, NotFound
 from inventory.selectors import product_get_by_sku
 from orders import selectors, services
+from orders.api import examples
 from orders.api.serializers import (
     CancelInputSerializer,
     EmptyInputSerializer,
@@ -38,6 +39,7 @@ from orders.api.serializers import (
 )
 from orders.models import Order
 from payments.sepa import SepaInput
+from stores.api.examples import STORE_CODE
 from stores.selectors import (
     pickup_slot_horizon,
     store_get_for_reader,
@@ -107,6 +109,8 @@ class OrderListView(ApiView):
 
     @extend_schema(
         operation_id="orders_list",
+        extensions={**examples.ORDERS_LIST_LINKS, **examples.ORDERS_LIST_QUERY},
+        examples=examples.ORDERS_LIST,
         parameters=[OrderListQuerySerializer],
         responses={200: OrderPageSerializer, **schema.errors(400, 401, 404)},
         summary="Queues: staff see their own stores' orders, agents every store's",
@@ -128,6 +132,8 @@ class OrderListView(ApiView):
 
     @extend_schema(
         operation_id="orders_place",
+        extensions=examples.PLACE_LINKS,
+        examples=examples.ORDERS_PLACE,
         parameters=[schema.IDEMPOTENCY_KEY],
         request=OrderPlaceInputSerializer,
         responses={201: OrderPlacedSerializer, **schema.errors(400, 404, 409, 415, 422, 429)},
@@ -173,7 +179,9 @@ class OrderDetailView(ApiView):
 
     @extend_schema(
         operation_id="orders_retrieve",
-        parameters=[schema.ORDER_TOKEN],
+        extensions=examples.ORDER_LINKS,
+        examples=examples.ORDER,
+        parameters=[examples.NUMBER, schema.ORDER_TOKEN],
         responses={200: OrderDetailSerializer, **schema.errors(401, 404, 429)},
         summary="The order, its timeline and what the caller may do next",
     )
@@ -188,7 +196,9 @@ class OrderCancelView(ApiView):
 
     @extend_schema(
         operation_id="orders_cancel",
-        parameters=[schema.ORDER_TOKEN],
+        extensions=examples.TRANSITION_LINKS,
+        examples=examples.CANCEL,
+        parameters=[examples.NUMBER, schema.ORDER_TOKEN],
         request=CancelInputSerializer,
         responses={200: OrderDetailSerializer, **schema.errors(400, 401, 403, 404, 409, 415)},
         summary="Cancel while not collected: the shopper, its store's staff or an agent",
@@ -230,6 +240,9 @@ _STORE_ERRORS = schema.errors(400, 401, 403, 404, 409, 415, 422)
 class OrderStartPickingView(StoreTransitionView):
     @extend_schema(
         operation_id="orders_start_picking",
+        extensions=examples.START_PICKING_LINKS,
+        parameters=[examples.NUMBER],
+        examples=examples.START_PICKING,
         request=None,
         responses={200: OrderDetailSerializer, **_STORE_ERRORS},
         summary="reserved → picking",
@@ -244,6 +257,9 @@ class OrderStartPickingView(StoreTransitionView):
 class OrderMarkReadyView(StoreTransitionView):
     @extend_schema(
         operation_id="orders_mark_ready",
+        extensions=examples.MARK_READY_LINKS,
+        parameters=[examples.NUMBER],
+        examples=examples.MARK_READY,
         request=None,
         responses={200: OrderDetailSerializer, **_STORE_ERRORS},
         summary="picking → ready_for_pickup; the shopper is sent the pickup code",
@@ -260,6 +276,9 @@ class OrderReportShortageView(StoreTransitionView):
 
     @extend_schema(
         operation_id="orders_report_shortage",
+        extensions=examples.TRANSITION_LINKS,
+        parameters=[examples.NUMBER],
+        examples=examples.REPORT_SHORTAGE,
         request=ShortageInputSerializer,
         responses={200: OrderDetailSerializer, **_STORE_ERRORS},
         summary="picking → sourcing (transfer allowed) or reserved (missing units cancelled)",
@@ -278,6 +297,9 @@ class OrderHandOverView(StoreTransitionView):
 
     @extend_schema(
         operation_id="orders_hand_over",
+        extensions=examples.TRANSITION_LINKS,
+        parameters=[examples.NUMBER],
+        examples=examples.HAND_OVER,
         request=HandOverInputSerializer,
         responses={200: OrderDetailSerializer, **_STORE_ERRORS},
         summary="ready_for_pickup → collected, against the pickup code or a manager's override",
@@ -303,7 +325,9 @@ class PickupSlotListView(ApiView):
 
     @extend_schema(
         operation_id="stores_pickup_slots",
-        parameters=[PickupSlotQuerySerializer],
+        extensions=examples.PICKUP_SLOTS_QUERY,
+        examples=examples.PICKUP_SLOTS,
+        parameters=[STORE_CODE, PickupSlotQuerySerializer],
         responses={200: PickupSlotSerializer(many=True), **schema.errors(400, 404, 429)},
         summary="Pickup slots of a store, earliest first, in its time zone (available 0: full)",
     )
@@ -350,6 +374,8 @@ class TransferListView(ApiView):
 
     @extend_schema(
         operation_id="transfers_list",
+        extensions={**examples.TRANSFERS_LIST_LINKS, **examples.TRANSFERS_LIST_QUERY},
+        examples=examples.TRANSFERS_LIST,
         parameters=[TransferListQuerySerializer],
         responses={200: TransferPageSerializer, **schema.errors(400, 401, 404)},
         summary="Transfers of a store (outgoing: to send; incoming: to receive), with lines and "
@@ -411,6 +437,9 @@ class TransferActionView(ApiView):
 class TransferShipView(TransferActionView):
     @extend_schema(
         operation_id="transfers_ship",
+        extensions=examples.TRANSFER_SHIP_LINKS,
+        parameters=[examples.TRANSFER_ID],
+        examples=examples.TRANSFER_SHIP,
         request=None,
         responses={200: TransferSerializer, **_TRANSFER_ERRORS},
         summary="requested → in_transit, by the sending store once the units are picked",
@@ -425,6 +454,9 @@ class TransferShipView(TransferActionView):
 class TransferReceiveView(TransferActionView):
     @extend_schema(
         operation_id="transfers_receive",
+        extensions=examples.TRANSFER_DONE_LINKS,
+        parameters=[examples.TRANSFER_ID],
+        examples=examples.TRANSFER_RECEIVE,
         request=None,
         responses={200: TransferSerializer, **_TRANSFER_ERRORS},
         summary="in_transit → received, by the receiving store: the units are reserved for the "
@@ -442,6 +474,8 @@ class TransferCannotSendView(TransferActionView):
 
     @extend_schema(
         operation_id="transfers_cannot_send",
+        parameters=[examples.TRANSFER_ID],
+        examples=examples.TRANSFER_CANNOT_SEND,
         request=TransferRefuseInputSerializer,
         responses={200: TransferSerializer, **_TRANSFER_ERRORS},
         summary="requested → cancelled, by the sending store when it is short: the order is "

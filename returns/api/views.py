@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import examples as api_examples
 from api import schema
 from api.idempotency import idempotent
 from api.views import ApiView
@@ -16,6 +17,7 @@ from config.exceptions import DomainError, NotFound
 from customers.selectors import customer_get, customer_search, customer_timeline
 from orders.selectors import order_get_for_user
 from returns import selectors, services
+from returns.api import examples
 from returns.api.serializers import (
     CustomerFoundSerializer,
     CustomerSearchQuerySerializer,
@@ -52,6 +54,8 @@ class ExchangeCreateView(ApiView):
 
     @extend_schema(
         operation_id="exchanges_create",
+        extensions=examples.CASE_OPENED_LINKS,
+        examples=examples.EXCHANGE,
         parameters=[schema.IDEMPOTENCY_KEY],
         request=ExchangeInputSerializer,
         responses={201: ReturnCaseSerializer, **schema.errors(400, 401, 403, 409, 415, 422)},
@@ -83,6 +87,8 @@ class ReturnCreateView(ApiView):
 
     @extend_schema(
         operation_id="returns_create",
+        extensions=examples.RETURN_OPENED_LINKS,
+        examples=examples.RETURN,
         parameters=[schema.IDEMPOTENCY_KEY],
         request=ReturnInputSerializer,
         responses={201: ReturnCaseSerializer, **schema.errors(400, 401, 403, 404, 409, 415, 422)},
@@ -139,6 +145,9 @@ class ReturnCaseDetailView(ApiView):
 
     @extend_schema(
         operation_id="returns_retrieve",
+        extensions=examples.CASE_LINKS,
+        parameters=[examples.NUMBER],
+        examples=examples.RETURN_CASE,
         responses={200: ReturnCaseSerializer, **schema.errors(401, 404)},
         summary="A return case with its lines, replacement order and courier booking",
     )
@@ -151,6 +160,8 @@ class ReturnCaseReceiveView(ApiView):
 
     @extend_schema(
         operation_id="returns_receive",
+        parameters=[examples.NUMBER],
+        examples=examples.RECEIVE,
         request=ReceiveInputSerializer,
         responses={
             200: ReturnCaseSerializer,
@@ -177,6 +188,8 @@ class CustomerSearchView(ApiView):
 
     @extend_schema(
         operation_id="customers_search",
+        extensions={**examples.CUSTOMERS_LINKS, **examples.CUSTOMERS_QUERY},
+        examples=examples.CUSTOMERS,
         parameters=[CustomerSearchQuerySerializer],
         responses={200: CustomerFoundSerializer(many=True), **schema.errors(400, 401, 403)},
         summary="Hotline: find a customer by e-mail, phone, order number, RMA number or name",
@@ -193,6 +206,8 @@ class CustomerTimelineView(ApiView):
 
     @extend_schema(
         operation_id="customers_timeline",
+        parameters=[api_examples.CUSTOMER],
+        examples=examples.TIMELINE,
         responses={200: CustomerTimelineSerializer, **schema.errors(401, 403, 404)},
         summary="Hotline: the customer's whole journey across channels, oldest first",
     )
@@ -212,6 +227,8 @@ class CourierWebhookView(ApiView):
 
     @extend_schema(
         operation_id="couriers_webhook",
+        parameters=[examples.PROVIDER],
+        examples=examples.WEBHOOK,
         request=OpenApiTypes.OBJECT,
         responses={200: WebhookAcceptedSerializer, **schema.errors(400, 401, 404)},
         auth=[],

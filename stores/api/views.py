@@ -7,6 +7,7 @@ from api import schema, throttling
 from api.views import ApiView
 from config.replica import replica_reads
 from stores import selectors
+from stores.api import examples
 from stores.api.serializers import StoreListQuerySerializer, StoreNearbySerializer
 
 
@@ -17,6 +18,8 @@ class StoreListView(ApiView):
 
     @extend_schema(
         operation_id="stores_list",
+        extensions={**examples.STORES_LIST_LINKS, **examples.STORES_LIST_QUERY},
+        examples=examples.STORES_LIST,
         parameters=[StoreListQuerySerializer],
         responses={200: StoreNearbySerializer(many=True), **schema.errors(400, 429)},
         summary="Click-and-collect stores, nearest first when a point is given, with hours",

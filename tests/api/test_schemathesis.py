@@ -16,13 +16,17 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from inventory.models import Product
+from customers.models import Customer
+from inventory.models import Product, Transfer
 from orders.models import Order
 from returns.models import ReturnCase
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 MAX_EXAMPLES = 4
+# Scenarios of the stateful phase: each starts where an answer names an object (a placed order,
+# an opened case, a listed transfer) and follows the schema's links from there.
+STATEFUL_MAX_EXAMPLES = 15
 STATEFUL_MAX_STEPS = 20
 RUN_TIMEOUT_SECONDS = 600
 
@@ -44,6 +48,8 @@ SEMANTIC_400 = {
     "/api/v1/returns/": "a courier collection and a store hand-in together; an order that does "
     "not exist; a past window",
     "/api/v1/orders/{number}/hand-over/": "a pickup code that is not the order's",
+    "/api/v1/returns/{number}/receive/": "an SKU the case does not hold, or more units than it "
+    "holds",
     "/api/v1/stores/{code}/stock/": "a count without a reason; an SKU that does not exist",
     "/api/v1/stores/{code}/pickup-slots/": "a day outside the bookable fortnight",
     "/api/v1/newsletter/confirm/": "a link's token that does not verify",
@@ -51,6 +57,15 @@ SEMANTIC_400 = {
     "/api/v1/newsletter/subscriptions/": "an address or number the newsletter refuses",
     "/api/v1/stores/": "lat without lon, or lon without lat",
     "/api/v1/products/{sku}/availability/": "lat without lon, or lon without lat",
+}
+
+# Operations that take an Idempotency-Key: a generated request that reuses a key with another body
+# is answered 422 `idempotency_key_reused`, as the header's description in the schema says.
+IDEMPOTENT = {
+    "/api/v1/orders/",
+    "/api/v1/stores/{code}/stock/",
+    "/api/v1/exchanges/",
+    "/api/v1/returns/",
 }
 
 
@@ -87,9 +102,14 @@ def order_number(state: str) -> str:
     )
 
 
+def transfer_id(**stores) -> int:
+    return Transfer.objects.filter(**stores).order_by("pk").values_list("pk", flat=True).first()
+
+
 def write_config(path: Path, *, clerk: str, agent: str) -> None:
     """The run's configuration: who calls what, and the demo's real objects as parameters, so
-    operations on an order, a store, a product or a return reach one instead of only 404s."""
+    operations on an order, a store, a product, a transfer, a customer or a return reach one
+    instead of only 404s. The stateful phase follows the schema's links from there."""
     lines = [
         # One worker: with two threads, CPython 3.11's ast (which schemathesis calls while it
         # generates) can fail with "SystemError: AST constructor recursion depth mismatch".
@@ -100,20 +120,46 @@ def write_config(path: Path, *, clerk: str, agent: str) -> None:
         f"max-examples = {MAX_EXAMPLES}",
         "[phases.stateful]",
         f"max-steps = {STATEFUL_MAX_STEPS}",
+        "[phases.stateful.generation]",
+        f"max-examples = {STATEFUL_MAX_EXAMPLES}",
         "[parameters]",
         f"code = {toml_value(STORE)}",
         f"sku = {toml_value(Product.objects.order_by('sku').values_list('sku', flat=True)[0])}",
         "",
     ]
     blocks = [
+        # The demo's exchange comes back to Passau: only the receiving store's staff receive it.
+        {
+            "include-path": "/api/v1/returns/{number}/receive/",
+            "headers": {"Authorization": f"Token {clerk}"},
+            "parameters": {"number": ReturnCase.objects.values_list("number", flat=True)[0]},
+        },
         {
             "include-path-regex": r"^/api/v1/returns/\{number\}/",
             "headers": {"Authorization": f"Token {agent}"},
             "parameters": {"number": ReturnCase.objects.values_list("number", flat=True)[0]},
         },
         {
+            "include-path-regex": r"^/api/v1/customers/\{customer_id\}/",
+            "headers": {"Authorization": f"Token {agent}"},
+            "parameters": {"customer_id": Customer.objects.order_by("pk").first().pk},
+        },
+        {
             "include-path-regex": AGENT_PATHS,
             "headers": {"Authorization": f"Token {agent}"},
+        },
+        # Passau's clerk sends the demo's transfer to Deggendorf and receives the one coming in.
+        {
+            "include-path-regex": r"^/api/v1/transfers/\{transfer_id\}/(ship|cannot-send)/$",
+            "parameters": {"transfer_id": transfer_id(source_store__code=STORE)},
+        },
+        {
+            "include-path": "/api/v1/transfers/{transfer_id}/receive/",
+            "parameters": {"transfer_id": transfer_id(destination_store__code=STORE)},
+        },
+        {
+            "include-path": "/api/v1/couriers/{provider}/webhook/",
+            "parameters": {"provider": "sandbox"},
         },
     ]
     for operation, state in [
@@ -132,7 +178,8 @@ def write_config(path: Path, *, clerk: str, agent: str) -> None:
                 "checks": {
                     "positive_data_acceptance": {
                         "expected-statuses": [
-                            *["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
+                            *["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"],
+                            *(["422"] if operation in IDEMPOTENT else []),
                         ]
                     }
                 },

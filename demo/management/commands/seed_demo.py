@@ -9,6 +9,7 @@ from demo.newsletter import demo_marketing_seed, demo_newsletter_seed
 from demo.orders import demo_orders_seed
 from demo.returns import demo_exchange_seed
 from demo.stores import demo_staff_seed, demo_stores_seed, demo_users_seed
+from demo.transfers import demo_transfers_seed
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         demo_stock_seed(stores=stores, report=report)
         demo_marketing_seed(password=password, report=report)
         demo_orders_seed(report=report)
+        demo_transfers_seed(report=report)
         demo_newsletter_seed(report=report)
         demo_exchange_seed(report=report)
         self.stdout.write(
