@@ -21,7 +21,8 @@ with them, the p95 of:
 Targets at 10M orders: shift page < 100 ms, timeline < 100 ms, KPI page < 300 ms, availability
 across every store < 20 ms. Placement and the hotline search have no target here (`bench
 http_orders` measures placement over HTTP). The machine's load average is printed: on a shared
-machine the figures are worse than the code deserves. The last line is one JSON object with every p95 and its target.
+machine the figures are worse than the code deserves. The last line is one JSON object with
+every p95 and its target.
 """
 
 import argparse
