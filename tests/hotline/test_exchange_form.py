@@ -4,13 +4,17 @@ refusal of exchange_open shown next to the field it concerns, with nothing writt
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.services import CustomerInput
+from inventory.services import stock_receive
 from orders.models import Order
 from orders.services import LineInput, order_place
 from returns.models import CourierBooking, ReturnCase
 from tests.hotline.scenario import exchange_of, order_collect
+from tests.inventory.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +396,29 @@ def test_an_austrian_address_is_collected_with_its_four_digit_postcode(
     booking = CourierBooking.objects.get()
     assert response.status_code == 302
     assert (booking.country, booking.postcode, booking.city) == ("AT", "4020", "Linz")
+
+
+@pytest.mark.parametrize(
+    "url_name", ["hotline:exchange", "hotline:exchange_stores", "hotline:refund"]
+)
+def test_the_return_forms_read_the_same_queries_for_1_and_10_lines(
+    agent_client, passau, regensburg, drill, clerk, url_name
+):
+    tools = [ProductFactory(sku=f"TOOL-{index:02d}") for index in range(9)]
+    for tool in tools:
+        for store in (passau, regensburg):
+            stock_receive(store_id=store.pk, product_id=tool.pk, quantity=2, reason="delivery")
+    one = order_collect(store=passau, products=[drill], clerk=clerk)
+    ten = order_collect(store=passau, products=[drill, *tools], clerk=clerk)
+
+    def queries_of(order) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = agent_client.get(reverse(url_name, args=[order.number]))
+        assert response.status_code == 200
+        return len(captured)
+
+    few = queries_of(one)
+    many = queries_of(ten)
+
+    assert ten.lines.count() == 10
+    assert few == many
