@@ -1,15 +1,18 @@
 """Every console list page runs the same bounded number of queries for few rows and for many."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.models import StockLevel
 from inventory.services import StockRequest, stock_receive, transfer_request
 from orders.models import Order
+from returns.models import ReturnLine
 from tests.console import scenario
 from tests.inventory.factories import ProductFactory
 from tests.newsletter.factories import CampaignFactory
-from tests.orders.factories import CustomerFactory
+from tests.orders.factories import CustomerFactory, OrderLineFactory
 from tests.stores.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,53 @@ def test_the_order_page_runs_a_bounded_number_of_queries(
         response = clerk_client.get(reverse("admin:orders_order_change", args=[order.pk]))
 
     assert response.status_code == 200
+
+
+def _queries_of(client, url: str) -> int:
+    # A first visit fills the process's caches (content types, the user's permissions) once.
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_transfer_page_reads_the_same_queries_for_1_and_10_lines(
+    client, store, other_store, other_clerk
+):
+    products = [ProductFactory(sku=f"LOAD-{index:03d}") for index in range(10)]
+    for product in products:
+        StockLevel.objects.create(store=other_store, product=product, on_hand=3)
+    order = scenario.order_fact(store, Order.State.SOURCING)
+
+    def transfer_of(lines) -> str:
+        transfer = transfer_request(
+            source_store_id=other_store.pk,
+            destination_store_id=store.pk,
+            requests=[StockRequest(product.pk, 1, f"order-line:{product.pk}") for product in lines],
+            reference=f"order:{order.number}",
+        )
+        return reverse("admin:inventory_transfer_change", args=[transfer.pk])
+
+    one, ten = transfer_of(products[:1]), transfer_of(products)
+    client.force_login(other_clerk)
+
+    few = _queries_of(client, one)
+    many = _queries_of(client, ten)
+
+    assert few == many
+
+
+def test_the_return_case_page_reads_the_same_queries_for_1_and_10_lines(clerk_client, store):
+    order = scenario.order_fact(store, Order.State.COLLECTED)
+    one = scenario.return_case_fact(order, state="in_transit", number="RMA-1")
+    ten = scenario.return_case_fact(order, state="in_transit", number="RMA-10")
+    for _ in range(9):
+        line = OrderLineFactory(order=order)
+        ReturnLine.objects.create(case=ten, order_line=line, product=line.product, quantity=1)
+
+    few = _queries_of(clerk_client, reverse("admin:returns_returncase_change", args=[one.pk]))
+    many = _queries_of(clerk_client, reverse("admin:returns_returncase_change", args=[ten.pk]))
+
+    assert ten.lines.count() == 10
+    assert few == many
