@@ -10,7 +10,8 @@ end of their hold), about 60 per store; the older ones ended (collected, cancell
 Then it measures, once without the chain's indexes (the orders migration before them) and once
 with them, the p95 of:
 - the shift page's queues at one store (console.selectors.console_start_queues);
-- the timeline of the customer with many orders (customers.selectors.customer_timeline);
+- the timeline of the customer with many orders (customers.selectors.customer_timeline): the
+  whole journey, and its newest 50 touchpoints, which the hotline's customer page opens on;
 - the KPI page of one store over 30 and 90 days (console.selectors.store_kpis);
 - placing a one-line order (orders.services.order_place), inside a transaction rolled back
   afterwards, so the data stays the same and nothing reaches the broker;
@@ -54,6 +55,7 @@ HISTORY_DAYS = 730
 TARGETS_MS = {
     "shift_page": 100.0,
     "timeline": 100.0,
+    "timeline_newest_50": 100.0,
     "kpi_30_days": 300.0,
     "kpi_90_days": 300.0,
     "placement": None,
@@ -323,6 +325,7 @@ def _cases(options: argparse.Namespace) -> dict[str, tuple[str, Callable[[], obj
     from django.db import transaction
     from django.utils import timezone
 
+    from console.hotline.views import TIMELINE_SHOWN
     from console.selectors import console_start_queues, store_kpis
     from customers.models import Customer
     from customers.selectors import customer_search, customer_timeline
@@ -347,6 +350,11 @@ def _cases(options: argparse.Namespace) -> dict[str, tuple[str, Callable[[], obj
     def timeline() -> object:
         entries = customer_timeline(customer=heavy)
         assert len(entries) >= options.timeline_orders
+        return entries
+
+    def timeline_newest() -> object:
+        entries = customer_timeline(customer=heavy, latest=TIMELINE_SHOWN)
+        assert len(entries) == TIMELINE_SHOWN
         return entries
 
     def kpis(days: int) -> Callable[[], object]:
@@ -400,6 +408,10 @@ def _cases(options: argparse.Namespace) -> dict[str, tuple[str, Callable[[], obj
     return {
         "shift_page": ("shift page: queues at one store", shift_page),
         "timeline": (f"timeline of a customer with {options.timeline_orders} orders", timeline),
+        "timeline_newest_50": (
+            f"the same, its newest {TIMELINE_SHOWN} touchpoints (the hotline page)",
+            timeline_newest,
+        ),
         "kpi_30_days": ("KPI page: one store, 30 days", kpis(30)),
         "kpi_90_days": ("KPI page: one store, 90 days", kpis(90)),
         "placement": ("placing a one-line order (rolled back)", placement),

@@ -1,6 +1,7 @@
 """Reads of customers: find one however the hotline knows them; their journey across channels."""
 
 import unicodedata
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import CharField, F, Func, OuterRef, Q, QuerySet, Subquery, Value
@@ -121,8 +122,28 @@ def customer_get(*, customer_id: int) -> Customer:
 _TIE_BREAK = {"newsletter_click": 0, "hotline_call": 0, "exchange_opened": 1}
 
 
-def customer_timeline(*, customer: Customer) -> list[TimelineEntry]:
+def customer_timeline(*, customer: Customer, latest: int | None = None) -> list[TimelineEntry]:
     """Every touchpoint of the customer across channels, oldest first, from every registered
-    provider (orders, returns, messages, the newsletter); a bounded number of queries."""
-    entries = [entry for provider in timeline_providers() for entry in provider(customer)]
-    return sorted(entries, key=lambda entry: (entry.at, _TIE_BREAK.get(entry.kind, 2)))
+    provider (orders, returns, messages, payments, the newsletter); a bounded number of queries.
+    With `latest`, only the newest `latest` of them: each provider reads no more than that many
+    of its own, so a customer with hundreds of orders costs what one screen shows."""
+    if latest is not None and latest < 1:
+        raise ValueError("latest counts touchpoints: at least 1.")
+    entries = [entry for provider in timeline_providers() for entry in provider(customer, latest)]
+    entries.sort(key=lambda entry: (entry.at, _TIE_BREAK.get(entry.kind, 2)))
+    return entries if latest is None else entries[-latest:]
+
+
+class TimelineWindow(NamedTuple):
+    entries: list[TimelineEntry]
+    # False when older touchpoints exist than the entries shown.
+    complete: bool
+
+
+def customer_timeline_window(*, customer: Customer, latest: int | None) -> TimelineWindow:
+    """The newest `latest` touchpoints (every one with None), oldest first, and whether that is
+    the whole journey."""
+    if latest is None:
+        return TimelineWindow(customer_timeline(customer=customer), complete=True)
+    entries = customer_timeline(customer=customer, latest=latest + 1)
+    return TimelineWindow(entries[-latest:], complete=len(entries) <= latest)

@@ -39,8 +39,10 @@ class TimelineEntry:
     detail: str = ""
 
 
-# A provider returns every touchpoint of one customer it knows, in a bounded number of queries.
-TimelineProvider = Callable[[Customer], list[TimelineEntry]]
+# A provider returns the touchpoints of one customer it knows, in a bounded number of queries:
+# every one with `latest` None, else at least its own `latest` newest (it may return more, e.g.
+# every one of a few return cases); customers.selectors keeps the newest of all providers.
+TimelineProvider = Callable[[Customer, int | None], list[TimelineEntry]]
 _providers: list[TimelineProvider] = []
 
 

@@ -6,13 +6,15 @@ from customers.timeline import TimelineEntry
 from messaging.models import Notification
 
 
-def message_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Every message sent to the customer; one query, read as plain rows of the columns shown."""
-    sent = (
-        Notification.objects.filter(customer=customer, status=Notification.Status.SENT)
-        .order_by("sent_at", "pk")
-        .values_list("sent_at", "template", "channel", "order__number")
-    )
+def message_timeline(customer: Customer, latest: int | None = None) -> list[TimelineEntry]:
+    """The messages sent to the customer, every one or the newest `latest`; one query, read as
+    plain rows of the columns shown."""
+    sent = Notification.objects.filter(customer=customer, status=Notification.Status.SENT)
+    columns = ("sent_at", "template", "channel", "order__number")
+    if latest is None:
+        rows = list(sent.order_by("sent_at", "pk").values_list(*columns))
+    else:
+        rows = list(sent.order_by("-sent_at", "-pk").values_list(*columns)[:latest])[::-1]
     return [
         TimelineEntry(
             at=sent_at,
@@ -21,5 +23,5 @@ def message_timeline(customer: Customer) -> list[TimelineEntry]:
             title=f"{template} sent by {channel}",
             order_number=order_number or "",
         )
-        for sent_at, template, channel, order_number in sent
+        for sent_at, template, channel, order_number in rows
     ]

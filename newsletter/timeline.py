@@ -1,13 +1,20 @@
 """The newsletter's touchpoints on the customer's journey (registered in newsletter/handlers.py):
 consent given and withdrawn, each campaign sent to them, each click on a tracked link."""
 
+from django.db.models import QuerySet
+
 from customers.models import Customer
 from customers.timeline import TimelineEntry, TouchpointChannel
 from newsletter.models import CampaignClick, CampaignMessage, ConsentEvent
 
 
-def newsletter_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Consent steps, campaign messages sent and clicks; three queries."""
+def _newest(rows: QuerySet, latest: int | None, at: str) -> QuerySet:
+    return rows if latest is None else rows.order_by(f"-{at}", "-pk")[:latest]
+
+
+def newsletter_timeline(customer: Customer, latest: int | None = None) -> list[TimelineEntry]:
+    """Consent steps, campaign messages sent and clicks, every one or the newest `latest` of
+    each; three queries."""
     entries = [
         TimelineEntry(
             at=event.at,
@@ -15,11 +22,15 @@ def newsletter_timeline(customer: Customer) -> list[TimelineEntry]:
             channel=TouchpointChannel.NEWSLETTER,
             title=f"Newsletter by {event.channel}: {event.action}",
         )
-        for event in ConsentEvent.objects.filter(customer=customer)
+        for event in _newest(ConsentEvent.objects.filter(customer=customer), latest, "at")
     ]
-    sent = CampaignMessage.objects.filter(
-        customer=customer, status=CampaignMessage.Status.SENT
-    ).select_related("campaign")
+    sent = _newest(
+        CampaignMessage.objects.filter(
+            customer=customer, status=CampaignMessage.Status.SENT
+        ).select_related("campaign"),
+        latest,
+        "sent_at",
+    )
     entries += [
         TimelineEntry(
             at=message.sent_at,
@@ -30,7 +41,11 @@ def newsletter_timeline(customer: Customer) -> list[TimelineEntry]:
         )
         for message in sent
     ]
-    clicks = CampaignClick.objects.filter(customer=customer).select_related("campaign", "product")
+    clicks = _newest(
+        CampaignClick.objects.filter(customer=customer).select_related("campaign", "product"),
+        latest,
+        "at",
+    )
     entries += [
         TimelineEntry(
             at=click.at,

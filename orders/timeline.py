@@ -5,6 +5,8 @@ where whoever cancelled it was."""
 
 from typing import NamedTuple
 
+from django.db.models import QuerySet
+
 from customers.models import Customer
 from customers.timeline import TimelineEntry, TouchpointChannel
 from orders.models import Order, OrderTransition
@@ -77,23 +79,34 @@ def _entry(order: _OrderRow, transition: _TransitionRow) -> TimelineEntry:
     )
 
 
-def order_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Every transition of the customer's orders; two queries. Read as plain rows of the few
-    columns shown: a customer with hundreds of orders builds no model instance (the chain
-    bench's timeline, docs/decisions/0013)."""
-    orders = {
+def order_timeline(customer: Customer, latest: int | None = None) -> list[TimelineEntry]:
+    """The transitions of the customer's orders, every one or the newest `latest`; two queries.
+    Read as plain rows of the few columns shown: a customer with hundreds of orders builds no
+    model instance (the chain bench's timeline, docs/decisions/0013)."""
+    if latest is None:
+        orders = _order_rows(Order.objects.filter(customer=customer))
+        transitions = (
+            OrderTransition.objects.filter(order_id__in=list(orders))
+            # The orders newest first, so that entries at the same moment keep their order.
+            .order_by("-order__placed_at", "-order_id", "created_at", "pk")
+            .values_list(*_TransitionRow._fields)
+        )
+        rows = [_TransitionRow(*values) for values in transitions]
+    else:
+        newest = (
+            OrderTransition.objects.filter(order__customer=customer)
+            .order_by("-created_at", "-pk")
+            .values_list(*_TransitionRow._fields)[:latest]
+        )
+        rows = [_TransitionRow(*values) for values in reversed(newest)]
+        orders = _order_rows(Order.objects.filter(pk__in={row.order_id for row in rows}))
+    return [_entry(orders[row.order_id], row) for row in rows]
+
+
+def _order_rows(orders: QuerySet[Order]) -> dict[int, _OrderRow]:
+    return {
         pk: _OrderRow(*row)
-        for pk, *row in Order.objects.filter(customer=customer).values_list(
+        for pk, *row in orders.values_list(
             "pk", "number", "kind", "channel", "campaign", "pickup_store__code"
         )
     }
-    transitions = (
-        OrderTransition.objects.filter(order_id__in=list(orders))
-        # The orders newest first as before, so that entries at the same moment keep their order.
-        .order_by("-order__placed_at", "-order_id", "created_at", "pk")
-        .values_list(*_TransitionRow._fields)
-    )
-    return [
-        _entry(orders[row.order_id], row)
-        for row in (_TransitionRow(*values) for values in transitions)
-    ]

@@ -6,8 +6,9 @@ from customers.timeline import TimelineEntry, TouchpointChannel
 from payments.models import Payment
 
 
-def payment_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Every returned direct debit of the customer's orders; one query."""
+def payment_timeline(customer: Customer, latest: int | None = None) -> list[TimelineEntry]:
+    """Every returned direct debit of the customer's orders, whatever `latest` asks (there are
+    few); one query."""
     returned = (
         Payment.objects.filter(order__customer=customer, state=Payment.State.RETURNED)
         .select_related("order")

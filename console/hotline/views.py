@@ -28,7 +28,12 @@ from console.hotline.selectors import (
 )
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
 from console.labels import ORDER_ATTENTION
-from customers.selectors import SEARCH_LIMIT, customer_get, customer_search, customer_timeline
+from customers.selectors import (
+    SEARCH_LIMIT,
+    customer_get,
+    customer_search,
+    customer_timeline_window,
+)
 from newsletter.selectors import customer_consents
 from orders.models import Order
 from orders.selectors import order_list_needing_attention
@@ -39,6 +44,8 @@ from stores.roles import user_is_agent
 
 ATTENTION_SHOWN = 50
 MIN_QUERY_LENGTH = 3
+# The journey opens on its newest touchpoints; the agent can ask for the whole of it.
+TIMELINE_SHOWN = 50
 
 
 def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -110,8 +117,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         order.channel_label = CHANNELS.get(order.channel, order.channel)
     cases = customer_return_case_list(customer=customer)
     newest_first = request.GET.get("timeline") != "oldest"
+    whole = request.GET.get("journey") == "whole"
+    window = customer_timeline_window(customer=customer, latest=None if whole else TIMELINE_SHOWN)
     rows = timeline_rows(
-        entries=customer_timeline(customer=customer),
+        entries=window.entries,
         orders={order.number: order for order in orders},
         cases={case.number: case for case in cases},
         newest_first=newest_first,
@@ -125,6 +134,9 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "orders": orders,
             "cases": cases,
             "timeline": rows,
+            "timeline_complete": window.complete,
+            "timeline_shown": TIMELINE_SHOWN,
+            "whole_journey": whole,
             "newest_first": newest_first,
             "consents": customer_consents(customer=customer),
         },

@@ -85,6 +85,17 @@ class CustomerSearchQuerySerializer(serializers.Serializer):
     search = StrictCharField(min_length=3, max_length=100)
 
 
+class CustomerTimelineQuerySerializer(serializers.Serializer):
+    latest = serializers.IntegerField(
+        required=False,
+        default=None,
+        min_value=1,
+        max_value=1000,
+        help_text="Only the newest this many touchpoints (still oldest first); "
+        "default: the whole journey.",
+    )
+
+
 # --- output ------------------------------------------------------------------------------------
 
 
@@ -211,6 +222,9 @@ class CustomerTimelineEntrySerializer(serializers.Serializer):
 class CustomerTimelineSerializer(serializers.Serializer):
     customer = CustomerSerializer()
     entries = CustomerTimelineEntrySerializer(many=True)
+    complete = serializers.BooleanField(
+        help_text="False when `latest` left out older touchpoints than these."
+    )
 
 
 class WebhookAcceptedSerializer(serializers.Serializer):

@@ -14,13 +14,14 @@ from api import schema
 from api.idempotency import idempotent
 from api.views import ApiView
 from config.exceptions import DomainError, NotFound
-from customers.selectors import customer_get, customer_search, customer_timeline
+from customers.selectors import customer_get, customer_search, customer_timeline_window
 from orders.selectors import order_get_for_user
 from returns import selectors, services
 from returns.api import examples
 from returns.api.serializers import (
     CustomerFoundSerializer,
     CustomerSearchQuerySerializer,
+    CustomerTimelineQuerySerializer,
     CustomerTimelineSerializer,
     ExchangeInputSerializer,
     ReceiveInputSerializer,
@@ -206,15 +207,22 @@ class CustomerTimelineView(ApiView):
 
     @extend_schema(
         operation_id="customers_timeline",
-        parameters=[api_examples.CUSTOMER],
+        parameters=[api_examples.CUSTOMER, CustomerTimelineQuerySerializer],
         examples=examples.TIMELINE,
-        responses={200: CustomerTimelineSerializer, **schema.errors(401, 403, 404)},
-        summary="Hotline: the customer's whole journey across channels, oldest first",
+        responses={200: CustomerTimelineSerializer, **schema.errors(400, 401, 403, 404)},
+        summary="Hotline: the customer's journey across channels, oldest first (whole, or the "
+        "newest `latest`)",
     )
     def get(self, request: Request, customer_id: int) -> Response:
+        query = CustomerTimelineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         customer = customer_get(customer_id=customer_id)
-        entries = customer_timeline(customer=customer)
-        return Response(CustomerTimelineSerializer({"customer": customer, "entries": entries}).data)
+        window = customer_timeline_window(customer=customer, latest=query.validated_data["latest"])
+        return Response(
+            CustomerTimelineSerializer(
+                {"customer": customer, "entries": window.entries, "complete": window.complete}
+            ).data
+        )
 
 
 class CourierWebhookView(ApiView):

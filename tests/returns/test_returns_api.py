@@ -350,6 +350,47 @@ def test_the_timeline_of_an_unknown_customer_answers_404(agent):
     assert client_for(agent).get("/api/v1/customers/999999/timeline/").status_code == 404
 
 
+def test_the_timeline_with_latest_is_the_tail_of_the_whole_journey(
+    collected_order, agent, tomorrow
+):
+    post_exchange(agent, exchange_body(collected_order, tomorrow))
+    url = f"/api/v1/customers/{collected_order.customer_id}/timeline/"
+    client = client_for(agent)
+    whole = client.get(url).json()
+    assert whole["complete"] is True
+    entries = whole["entries"]
+
+    for latest in range(1, len(entries) + 2):
+        window = client.get(url, {"latest": latest}).json()
+
+        assert window["entries"] == entries[-latest:], latest
+        assert window["complete"] is (latest >= len(entries)), latest
+
+
+@pytest.mark.parametrize(
+    "latest", ["0", "-1", "1001", "99999999999999999999", "abc", "1.5", "true"]
+)
+def test_the_timeline_refuses_a_latest_that_is_not_a_count_up_to_1000(
+    collected_order, agent, latest
+):
+    url = f"/api/v1/customers/{collected_order.customer_id}/timeline/"
+
+    response = client_for(agent).get(url, {"latest": latest})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == ["latest"]
+
+
+def test_the_timeline_refuses_a_nul_byte_in_latest(collected_order, agent):
+    url = f"/api/v1/customers/{collected_order.customer_id}/timeline/"
+
+    response = client_for(agent).get(url, {"latest": "5\x00"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_characters"
+
+
 def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_ten(
     passau, drill, clerk, agent, tomorrow
 ):
@@ -370,8 +411,11 @@ def test_the_timeline_runs_the_same_number_of_queries_for_one_order_or_ten(
 
     with CaptureQueriesContext(connection) as ten_orders:
         client.get(f"/api/v1/customers/{first.customer_id}/timeline/")
+    with CaptureQueriesContext(connection) as newest_five:
+        client.get(f"/api/v1/customers/{first.customer_id}/timeline/", {"latest": 5})
 
     assert len(ten_orders) == len(one_order)
+    assert len(newest_five) == len(one_order)
 
 
 def receive_one_resellable(user, number):
