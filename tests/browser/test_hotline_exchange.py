@@ -97,3 +97,30 @@ def test_an_agent_finds_the_customer_by_phone_and_starts_an_exchange(new_page, s
     expect(page.locator("#replacement")).to_contain_text(case.replacement_order.number)
     expect(page.locator("#courier")).to_contain_text("08:00–12:00")
     screenshot(page, "hotline-case")
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_a_long_journey_opens_on_its_newest_touchpoints_and_the_agent_can_read_it_whole(
+    new_page, screenshot, monkeypatch, width
+):
+    order = _frau_mueller_with_a_collected_drill()
+    agent = UserFactory(username="agent")
+    agent.groups.add(Group.objects.get_or_create(name=HOTLINE_AGENTS_GROUP)[0])
+    monkeypatch.setattr("console.hotline.views.TIMELINE_SHOWN", 5)
+    page = new_page(width=width)
+
+    _log_in(page, "agent")
+    page.goto(f"/admin/hotline/customers/{order.customer_id}/")
+
+    timeline = page.locator("#timeline")
+    expect(timeline.locator("ol > li")).to_have_count(5)
+    expect(timeline.get_by_text("The newest 5 touchpoints only.")).to_be_visible()
+    screenshot(page, f"hotline-timeline-newest-{width}")
+    timeline.get_by_role("link", name="Show the whole journey").click()
+
+    expect(timeline.get_by_text("The whole journey.")).to_be_visible()
+    assert timeline.locator("ol > li").count() > 5
+    timeline.get_by_role("link", name="show oldest first").click()
+    expect(timeline.locator("ol > li").first).to_contain_text("placed (App)")
+    expect(timeline.get_by_text("The whole journey.")).to_be_visible()
+    screenshot(page, f"hotline-timeline-whole-{width}")
