@@ -168,14 +168,21 @@ class Stack:
         return _tree_cpu_seconds(self.processes[name].pid)
 
 
-def _process_ticks(pid: int) -> int:
-    """User and system CPU ticks of one process, 0 when it is gone."""
+def _process_stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, user and system CPU ticks) of one process, None when it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return 0
+        return None
+    # After the command's name in parentheses: state, parent, … utime (14th), stime (15th).
     fields = stat[stat.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _process_ticks(pid: int) -> int:
+    """User and system CPU ticks of one process, 0 when it is gone."""
+    stat = _process_stat(pid)
+    return 0 if stat is None else stat[1]
 
 
 def _database_ticks() -> dict[int, int]:
@@ -222,15 +229,9 @@ def _tree_cpu_seconds(root_pid: int) -> float:
     parents: dict[int, int] = {}
     cpu: dict[int, int] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry)] = int(fields[1])
-        cpu[int(entry)] = int(fields[11]) + int(fields[12])
+        stat = _process_stat(int(entry)) if entry.isdigit() else None
+        if stat is not None:
+            parents[int(entry)], cpu[int(entry)] = stat
     tree = {root_pid}
     grew = True
     while grew:
