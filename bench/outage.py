@@ -97,9 +97,17 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--drain-seconds", type=float, default=480.0, help="how long to wait for the outbox"
     )
+    parser.add_argument(
+        "--relay-seconds",
+        type=int,
+        default=60,
+        help="how often beat's relay looks for messages the broker lost, and how long a row waits "
+        "before a message counts as lost (a deployment's default: 60; a courier call waits twice "
+        "as long)",
+    )
     options = parser.parse_args(argv)
-    if options.duration <= 0 or options.clients < 1:
-        parser.error("--duration and --clients must be positive")
+    if options.duration <= 0 or options.clients < 1 or options.relay_seconds < 1:
+        parser.error("--duration, --clients and --relay-seconds must be positive")
     # What bench.http_orders' catalogue and stack read.
     options.catalogue, options.hot_units = "demo", PLENTY
     options.worker_class, options.threads = "sync", 1
@@ -121,6 +129,9 @@ class OutageStack(Stack):
             **_stack_env(options, database_url, folder),
             "CACHE_URL": f"{redis_url}/1",
             **FAST_OUTBOX,
+            "OUTBOX_RELAY_EVERY_SECONDS": str(options.relay_seconds),
+            "OUTBOX_RELAY_GRACE_SECONDS": str(options.relay_seconds),
+            "COURIER_RELAY_GRACE_SECONDS": str(options.relay_seconds * 2),
         }
         self.options = options
         self.events: list[tuple[float, str]] = []

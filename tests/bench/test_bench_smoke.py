@@ -102,6 +102,7 @@ def test_bench_chain_measures_every_page_before_and_after_its_indexes_and_drops_
     cases = {
         "shift_page",
         "timeline",
+        "timeline_newest_50",
         "kpi_30_days",
         "kpi_90_days",
         "placement",
