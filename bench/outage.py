@@ -15,7 +15,8 @@ broker lost) and checks:
 - the stock reconcile (`stock_drift_list`) finds no drift, and nothing is oversold.
 
 The outbox runs on the production timings (the relay every minute, for rows pending a minute),
-except that a dead sender's claim runs out after 30 s instead of 5 minutes; printed too.
+except that a dead sender's claim runs out after 30 s instead of 5 minutes; `--relay-seconds`
+shortens the relay's period and grace for short runs. The timings used are in the JSON line.
 Everything it started is stopped again, also on error or Ctrl-C. Prints a table and, last, one
 JSON line; exits 1 when a check failed.
 """
@@ -59,9 +60,19 @@ from bench.reserve import _consistency
 
 # The production outbox timings, but for the lease of a sender that died: 30 s instead of 300,
 # so that the rows the killed worker held go out within the drain. A faster relay than
-# production's (every 60 s, 60 s grace) would re-enqueue rows still waiting in the queue behind
-# the backlog and slow the drain down with duplicates.
+# production's (every 60 s, 60 s grace; --relay-seconds) re-enqueues rows still waiting in the
+# queue behind a long backlog: harmless, each row is claimed once, but a long drain slows down
+# with the duplicates. A short run has no such backlog.
 FAST_OUTBOX = {"OUTBOX_CLAIM_LEASE_SECONDS": "30"}
+
+
+def _outbox_timings(options: argparse.Namespace) -> dict[str, str]:
+    return {
+        **FAST_OUTBOX,
+        "OUTBOX_RELAY_EVERY_SECONDS": str(options.relay_seconds),
+        "OUTBOX_RELAY_GRACE_SECONDS": str(options.relay_seconds),
+        "COURIER_RELAY_GRACE_SECONDS": str(options.relay_seconds * 2),
+    }
 
 
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -128,10 +139,7 @@ class OutageStack(Stack):
         self.env = {
             **_stack_env(options, database_url, folder),
             "CACHE_URL": f"{redis_url}/1",
-            **FAST_OUTBOX,
-            "OUTBOX_RELAY_EVERY_SECONDS": str(options.relay_seconds),
-            "OUTBOX_RELAY_GRACE_SECONDS": str(options.relay_seconds),
-            "COURIER_RELAY_GRACE_SECONDS": str(options.relay_seconds * 2),
+            **_outbox_timings(options),
         }
         self.options = options
         self.events: list[tuple[float, str]] = []
@@ -444,7 +452,7 @@ def _run(options: argparse.Namespace, database_url: str, folder: Path) -> dict:
         "drain_s": drain_seconds,
         "error_samples": tally.samples,
         "events": [{"at_s": at, "event": what} for at, what in stack.events],
-        "outbox_timings": {key: float(value) for key, value in FAST_OUTBOX.items()},
+        "outbox_timings": {key: float(value) for key, value in _outbox_timings(options).items()},
         "load_average_1m_during": [round(value, 2) for value in loads],
         **machine_load(),
         "passed": passed,

@@ -145,5 +145,7 @@ def customer_timeline_window(*, customer: Customer, latest: int | None) -> Timel
     the whole journey."""
     if latest is None:
         return TimelineWindow(customer_timeline(customer=customer), complete=True)
+    if latest < 1:
+        raise ValueError("latest counts touchpoints: at least 1.")
     entries = customer_timeline(customer=customer, latest=latest + 1)
     return TimelineWindow(entries[-latest:], complete=len(entries) <= latest)

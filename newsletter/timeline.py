@@ -8,8 +8,12 @@ from customers.timeline import TimelineEntry, TouchpointChannel
 from newsletter.models import CampaignClick, CampaignMessage, ConsentEvent
 
 
-def _newest(rows: QuerySet, latest: int | None, at: str) -> QuerySet:
-    return rows if latest is None else rows.order_by(f"-{at}", "-pk")[:latest]
+def _oldest_first(rows: QuerySet, latest: int | None, at: str) -> list:
+    """The rows by (time, pk), every one or the newest `latest`: the same order either way, so
+    that the window is the tail of the whole journey even where times are equal."""
+    if latest is None:
+        return list(rows.order_by(at, "pk"))
+    return list(rows.order_by(f"-{at}", "-pk")[:latest])[::-1]
 
 
 def newsletter_timeline(customer: Customer, latest: int | None = None) -> list[TimelineEntry]:
@@ -22,9 +26,9 @@ def newsletter_timeline(customer: Customer, latest: int | None = None) -> list[T
             channel=TouchpointChannel.NEWSLETTER,
             title=f"Newsletter by {event.channel}: {event.action}",
         )
-        for event in _newest(ConsentEvent.objects.filter(customer=customer), latest, "at")
+        for event in _oldest_first(ConsentEvent.objects.filter(customer=customer), latest, "at")
     ]
-    sent = _newest(
+    sent = _oldest_first(
         CampaignMessage.objects.filter(
             customer=customer, status=CampaignMessage.Status.SENT
         ).select_related("campaign"),
@@ -41,7 +45,7 @@ def newsletter_timeline(customer: Customer, latest: int | None = None) -> list[T
         )
         for message in sent
     ]
-    clicks = _newest(
+    clicks = _oldest_first(
         CampaignClick.objects.filter(customer=customer).select_related("campaign", "product"),
         latest,
         "at",

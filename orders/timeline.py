@@ -93,9 +93,11 @@ def order_timeline(customer: Customer, latest: int | None = None) -> list[Timeli
         )
         rows = [_TransitionRow(*values) for values in transitions]
     else:
+        # The whole journey's order read backwards, so that where transitions share a moment
+        # (one sweep expires several orders) the window keeps the same ones in the same order.
         newest = (
             OrderTransition.objects.filter(order__customer=customer)
-            .order_by("-created_at", "-pk")
+            .order_by("-created_at", "order__placed_at", "order_id", "-pk")
             .values_list(*_TransitionRow._fields)[:latest]
         )
         rows = [_TransitionRow(*values) for values in reversed(newest)]

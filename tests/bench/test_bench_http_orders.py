@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,11 +17,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 def _redis_broker() -> str:
     """A Redis database of the bench's own, next to the suite's: the suite's worker, still
     running on its own database, must not take the bench's messages."""
-    broker = os.environ.get("CELERY_BROKER_URL", "")
-    if not broker.startswith("redis://"):
+    broker = urlsplit(os.environ.get("CELERY_BROKER_URL", ""))
+    if broker.scheme != "redis":
         return "redis://127.0.0.1:6379/13"
-    server, _, database = broker.rpartition("/")
-    return f"{server}/{(int(database or 0) + 1) % 16}"
+    database = int(broker.path.strip("/") or 0)
+    # Never database 0, which other tools on the machine take by default.
+    return broker._replace(path=f"/{database % 15 + 1}").geturl()
 
 
 def test_bench_http_orders_places_orders_over_http_and_cleans_up():

@@ -102,14 +102,14 @@ def test_a_long_journey_opens_on_its_newest_touchpoints_and_offers_the_whole(
     agent_client, collected_order, agent, monkeypatch
 ):
     exchange_of(collected_order, by=agent)
-    whole = _page(agent_client, collected_order.customer_id, journey="whole")
-    everything = [(row.at, row.kind) for row in whole.context["timeline"]]
     monkeypatch.setattr("console.hotline.views.TIMELINE_SHOWN", 4)
+    whole = _page(agent_client, collected_order.customer_id, journey="whole")
+    everything = [(row.at, row.kind, row.title) for row in whole.context["timeline"]]
 
     response = _page(agent_client, collected_order.customer_id)
 
     content = response.content.decode()
-    assert [(row.at, row.kind) for row in response.context["timeline"]] == everything[:4]
+    assert [(row.at, row.kind, row.title) for row in response.context["timeline"]] == everything[:4]
     assert "The newest 4 touchpoints only." in content
     assert 'href="?journey=whole#timeline"' in content
     assert "The whole journey." in whole.content.decode()
@@ -127,8 +127,8 @@ def test_the_whole_journey_can_be_read_oldest_first_and_the_links_keep_both_choi
 
     assert [row.kind for row in whole.context["timeline"]][:2] == ["order_placed", "order_reserved"]
     # Oldest first within the newest four: the window ends where the whole journey ends.
-    assert [row.at for row in newest.context["timeline"]] == [
-        row.at for row in whole.context["timeline"]
+    assert [(row.at, row.kind, row.title) for row in newest.context["timeline"]] == [
+        (row.at, row.kind, row.title) for row in whole.context["timeline"]
     ][-4:]
     assert 'href="?journey=whole&amp;timeline=oldest#timeline"' in newest.content.decode()
     assert 'href="?journey=whole#timeline"' in whole.content.decode()
@@ -137,11 +137,13 @@ def test_the_whole_journey_can_be_read_oldest_first_and_the_links_keep_both_choi
 
 def test_a_short_journey_is_shown_whole_without_a_note(agent_client, collected_order):
     response = _page(agent_client, collected_order.customer_id)
+    asked_whole = _page(agent_client, collected_order.customer_id, journey="whole")
 
-    content = response.content.decode()
+    for content in (response.content.decode(), asked_whole.content.decode()):
+        assert "touchpoints only" not in content
+        assert "Show the whole journey" not in content
+        assert "The whole journey." not in content
     assert response.context["timeline_complete"] is True
-    assert "touchpoints only" not in content
-    assert "Show the whole journey" not in content
 
 
 def test_a_failed_courier_booking_stands_out_in_the_journey(agent_client, collected_order, agent):
