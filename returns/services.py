@@ -357,7 +357,7 @@ def return_open(
     """Opens a refund case — by a hotline agent, the order's store or the shopper (e.g. an
     unwanted item); the order's pickup store receives the item. With a `collection` a courier
     fetches it (opened → awaiting_courier, the booking queued after commit); without, the
-    customer brings it. Locks the order."""
+    customer brings it. Locks the order; queues the "return opened" message after commit."""
     now = now or timezone.now()
     _request_check(reason=reason, collection=collection, now=now)
     if opened_by not in ReturnCase.OpenedBy.values:
@@ -381,7 +381,57 @@ def return_open(
     )
     if collection is not None:
         _courier_request(case=case, collection=collection, now=now)
+    _return_opened_queue(case=case, chosen=chosen, collection=collection, now=now)
     return case
+
+
+def _return_opened_queue(
+    *,
+    case: ReturnCase,
+    chosen: list[tuple[OrderLine, int]],
+    collection: CollectionInput | None,
+    now: datetime.datetime,
+) -> None:
+    """The customer's confirmation of a refund return, on the channels chosen for the order:
+    the RMA number, what comes back, how (the courier's window or the store to bring it to) and
+    the refund that follows its arrival. Names are written in the customer's language."""
+    order, customer = case.order, case.customer
+    context: dict = {"case_number": case.number}
+    if collection is not None:
+        context.update(
+            return_by="courier",
+            pickup_date=collection.date.isoformat(),
+            window_start=collection.window_start.strftime("%H:%M"),
+            window_end=collection.window_end.strftime("%H:%M"),
+        )
+    else:
+        store = case.receiving_store
+        context.update(
+            return_by="store",
+            return_store={
+                "code": store.code,
+                "name": store.name,
+                "street": store.street,
+                "postcode": store.postcode,
+                "city": store.city,
+            },
+        )
+    context["items"] = [
+        {"quantity": quantity, "name": line.product.name_in(customer.language)}
+        for line, quantity in chosen
+    ]
+    refund = sum((line.unit_price * quantity for line, quantity in chosen), Decimal("0.00"))
+    if refund:
+        context["refund_amount"] = str(refund)
+    notification_queue(
+        customer=customer,
+        template="return_opened",
+        key=f"case:{case.number}:opened",
+        order=order,
+        context=context,
+        channels=order.notify_channels,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -518,6 +568,8 @@ def courier_booking_book(*, booking_id: int, now: datetime.datetime | None = Non
             order=case.order,
             context={
                 "case_number": case.number,
+                # The wording: a refund return is no exchange.
+                "resolution": case.resolution,
                 "pickup_date": booking.pickup_date.isoformat(),
                 "window_start": booking.window_start.strftime("%H:%M"),
                 "window_end": booking.window_end.strftime("%H:%M"),

@@ -34,6 +34,7 @@ MESSAGES = {
     "collected": gettext_lazy("Collection receipt sent"),
     "accessories": gettext_lazy("Accessory suggestions sent"),
     "exchange_opened": gettext_lazy("Exchange confirmation sent"),
+    "return_opened": gettext_lazy("Return confirmation sent"),
     "courier_booked": gettext_lazy("Courier confirmation sent"),
     "newsletter_confirm": gettext_lazy("Newsletter confirmation link sent"),
 }

@@ -20,11 +20,20 @@ def store_open_all_day(**fields):
     return store
 
 
-def order_collect(*, store, products, clerk, email="erika.mueller@example.com", quantity=1):
+def order_collect(
+    *,
+    store,
+    products,
+    clerk,
+    email="erika.mueller@example.com",
+    quantity=1,
+    language="de",
+    notify_by=("email",),
+):
     """A web order from the newsletter, picked, made ready and handed over at the counter."""
     placed = order_services.order_place(
         customer=order_services.CustomerInput(
-            email=email, name="Erika Müller", phone="+4985112345", language="de"
+            email=email, name="Erika Müller", phone="+4985112345", language=language
         ),
         pickup_store_code=store.code,
         lines=[
@@ -32,6 +41,7 @@ def order_collect(*, store, products, clerk, email="erika.mueller@example.com", 
         ],
         payment_method="pay_in_store",
         campaign="newsletter-2026-11",
+        notify_by=notify_by,
     )
     order = order_services.order_start_picking(order=placed.order, by=clerk)
     order = order_services.order_mark_ready(order=order, by=clerk)
