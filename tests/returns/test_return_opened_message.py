@@ -221,7 +221,11 @@ def test_the_courier_confirmation_gives_the_rma_the_order_the_window_and_the_ref
 @pytest.mark.parametrize(
     ("language", "bring"),
     [
-        ("de", "Bitte bringen Sie den Artikel zu Passau Mitte, Bahnhofstraße 1, 94032 Passau"),
+        (
+            "de",
+            "Bitte bringen Sie den Artikel in den Markt Passau Mitte, "
+            "Bahnhofstraße 1, 94032 Passau",
+        ),
         ("en", "Please bring the item to Passau Mitte, Bahnhofstraße 1, 94032 Passau"),
     ],
 )
