@@ -262,6 +262,7 @@ def exchange_open(
             "window_start": collection.window_start.strftime("%H:%M"),
             "window_end": collection.window_end.strftime("%H:%M"),
         },
+        channels=order.notify_channels,
         now=now,
     )
     return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
@@ -600,6 +601,7 @@ def courier_booking_book(*, booking_id: int, now: datetime.datetime | None = Non
                 "window_end": booking.window_end.strftime("%H:%M"),
                 "tracking_number": booking.tracking_number,
             },
+            channels=case.order.notify_channels,
             now=now,
         )
     return booking.state

@@ -290,3 +290,17 @@ def test_the_courier_booked_message_of_a_refund_return_calls_it_a_return(
     mailed = mail.outbox[-1]
     assert f"{wording} {case.number}" in mailed.body
     assert never not in mailed.body + mailed.alternatives[0][0]
+
+
+@pytest.mark.parametrize("chosen", [("sms",), ("email",), ("email", "sms")])
+def test_the_exchange_and_courier_messages_go_on_the_channels_chosen_at_checkout(
+    passau, drill, clerk, agent, chosen
+):
+    order = order_collect(store=passau, products=[drill], clerk=clerk, notify_by=chosen)
+
+    opened = exchange_of(order, by=agent)
+    courier_booking_book(booking_id=opened.booking.pk)
+
+    for template in ("exchange_opened", "courier_booked"):
+        sent_on = Notification.objects.filter(order=order, template=template).order_by("channel")
+        assert [row.channel for row in sent_on] == sorted(chosen), template
