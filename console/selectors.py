@@ -91,7 +91,7 @@ def console_start_queues(*, store: Store, now: datetime.datetime, limit: int = 2
         ),
         Queue(
             "overdue",
-            _("Overdue"),
+            _("Overdue or ending soon"),
             counts["overdue"],
             list(
                 orders.filter(ready, hold_until__lte=overdue_before).order_by("hold_until", "pk")[
