@@ -80,6 +80,8 @@ PAYMENT_STATES = {
     "declined": _("Declined"),
     "nothing_charged": _("Nothing charged"),
     "mandated": _("Direct debit mandate given"),
+    "debit_pending": _("Direct debit being submitted"),
+    "debit_failed": _("Direct debit not submitted"),
     "submitted": _("Direct debit submitted"),
     "returned": _("Direct debit returned"),
     "due_at_pickup": _("Paid in store at hand-over"),

@@ -31,6 +31,14 @@ TEXTS = {
     ("sepa_debit", "mandated"): _(
         "Direct debit: the amount is debited from your account only after you collect."
     ),
+    # Collected: the debit is in the payments outbox and is submitted in seconds.
+    ("sepa_debit", "debit_pending"): _(
+        "Direct debit: you collected; the debit is being submitted to your bank now."
+    ),
+    ("sepa_debit", "debit_failed"): _(
+        "Direct debit: you collected; the debit has not been submitted yet. We will contact you "
+        "if anything is needed."
+    ),
     ("sepa_debit", "submitted"): _(
         "Direct debit: submitted after you collected; it shows on your account within a few days."
     ),
@@ -76,6 +84,9 @@ def _state(order: Order, payment: Payment | None, capture: str | None) -> str:
         return "nothing_charged"
     if payment.state == Payment.State.DECLINED:
         return "declined"
+    if capture is not None and payment.state == Payment.State.MANDATED:
+        # Handed over: the debit was queued with the hand-over and is not submitted yet.
+        return "debit_failed" if capture == OutboxStatus.FAILED else "debit_pending"
     if capture is not None and payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED):
         # Handed over: the capture was queued with the hand-over and is not done yet.
         return "capture_failed" if capture == OutboxStatus.FAILED else "capture_pending"
@@ -88,7 +99,7 @@ def payment_status_of(
     order: Order, payment: Payment | None, *, capture: str | None = None
 ) -> PaymentStatus:
     """The payment as it stands for the order, its payment row (None: there is none) and the
-    status of its capture's outbox row (None: no capture queued)."""
+    status of its capture's or debit's outbox row (None: none queued)."""
     state = _state(order, payment, capture)
     method = "free" if state in ("free", "free_replacement") else order.payment_method
     return PaymentStatus(method=order.payment_method, state=state, text=TEXTS[(method, state)])

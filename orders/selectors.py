@@ -376,21 +376,30 @@ def order_list_needing_attention(*, limit: int = 50) -> list[Order]:
 
 def order_payment_status(*, order: Order) -> PaymentStatus:
     """How the order's payment stands now (orders.payment_status); no query when the order was
-    read with its payment, but for a collected order whose card payment is not captured yet:
-    then one read of its capture's outbox row (queued by the hand-over, done by a worker)."""
+    read with its payment, but for a collected order whose card payment is not captured yet, or
+    whose direct debit is not submitted yet: then one read of the outbox row the hand-over
+    queued for it (done by a worker)."""
     try:
         payment = order.payment
     except Payment.DoesNotExist:
         payment = None
     capture = None
+    waiting = {
+        Order.PaymentMethod.CARD: (Payment.State.PENDING, Payment.State.AUTHORIZED),
+        Order.PaymentMethod.SEPA_DEBIT: (Payment.State.MANDATED,),
+    }
     if (
         payment is not None
         and order.state == Order.State.COLLECTED
-        and order.payment_method == Order.PaymentMethod.CARD
-        and payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED)
+        and payment.state in waiting.get(order.payment_method, ())
     ):
+        kind = (
+            SideEffect.Kind.PAYMENT_DEBIT
+            if order.payment_method == Order.PaymentMethod.SEPA_DEBIT
+            else SideEffect.Kind.PAYMENT_CAPTURE
+        )
         capture = (
-            SideEffect.objects.filter(order_id=order.pk, kind=SideEffect.Kind.PAYMENT_CAPTURE)
+            SideEffect.objects.filter(order_id=order.pk, kind=kind)
             .exclude(status=OutboxStatus.DONE)
             .values_list("status", flat=True)
             .first()

@@ -246,7 +246,8 @@ class OrderPaymentSerializer(serializers.Serializer):
     method = serializers.CharField()
     state = serializers.CharField(
         help_text="authorization_pending, authorized, capture_pending (collected, the capture "
-        "not done yet), capture_failed, captured, refunded, declined, mandated, submitted, "
+        "not done yet), capture_failed, captured, refunded, declined, mandated, debit_pending "
+        "(collected, the debit not submitted yet), debit_failed, submitted, "
         "returned, due_at_pickup, paid_in_store, nothing_charged, free or free_replacement (an "
         "exchange's replacement: nothing to pay)"
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 
 from customers.models import Customer
 from customers.selectors import customer_timeline
@@ -296,3 +297,34 @@ def test_a_cancelled_card_order_never_reads_as_paid_even_before_the_void_went_ou
 
     assert Payment.objects.get(order=order).state == "authorized"
     assert order_payment_status(order=Order.objects.get(pk=order.pk)).state == "nothing_charged"
+
+
+def test_a_collected_order_says_the_debit_is_being_submitted_until_the_worker_submitted_it(
+    place_sepa, stocked, clerk
+):
+    order = place_sepa().order
+    payment_calls_perform()
+    order_collected(Order.objects.get(pk=order.pk), clerk)
+
+    before = order_payment_status(order=Order.objects.get(pk=order.pk))
+    with translation.override("de"):
+        before_de = str(before.text)
+    payment_calls_perform()  # the queued debit goes to the bank
+    after = order_payment_status(order=Order.objects.get(pk=order.pk))
+
+    assert (before.state, str(before.text)) == (
+        "debit_pending",
+        "Direct debit: you collected; the debit is being submitted to your bank now.",
+    )
+    assert before_de.startswith("Lastschrift: Sie haben abgeholt;")
+    assert after.state == "submitted"
+
+
+def test_a_debit_that_failed_for_good_is_not_called_submitted(place_sepa, stocked, clerk):
+    order = place_sepa().order
+    payment_calls_perform()
+    order_collected(Order.objects.get(pk=order.pk), clerk)
+
+    SideEffect.objects.filter(order=order, kind="payment_debit").update(status="failed")
+
+    assert order_payment_status(order=Order.objects.get(pk=order.pk)).state == "debit_failed"
