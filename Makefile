@@ -42,7 +42,10 @@ run: seed
 	@echo "    Health          http://127.0.0.1:$(PORT)/healthz  and  /readyz"
 	@echo "  Demo logins (password: demo): admin, agent, marketing, clerk.<store code>, e.g. clerk.pas-01"
 	@echo ""
-	PORT=$(PORT) $(BIN)/honcho --procfile Procfile.local start
+	@# honcho gives each process its own PORT (the worker's is the web's + 100): the links in messages
+	@# must name the web's port, whichever process renders them.
+	SHOP_BASE_URL="$${SHOP_BASE_URL:-http://127.0.0.1:$(PORT)}" PORT=$(PORT) \
+		$(BIN)/honcho --procfile Procfile.local start
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -55,7 +55,7 @@ def _store_orders(store: Store) -> QuerySet[Order]:
 def console_start_queues(*, store: Store, now: datetime.datetime, limit: int = 25) -> list[Queue]:
     """The clerk's queues at one store, oldest first: to pick, picking, ready, overdue (ready and
     near or past the end of its hold) and returns the store waits for, by courier or brought by
-the customer. Seven queries."""
+    the customer. Seven queries."""
     overdue_before = overdue_threshold(now)
     ready = Q(state=Order.State.READY_FOR_PICKUP)
     # Only the open states counted: read from order_open_store_idx, not all the store's orders.
@@ -95,7 +95,7 @@ the customer. Seven queries."""
         ),
         Queue(
             "overdue",
-            _("Overdue"),
+            _("Overdue or ending soon"),
             counts["overdue"],
             list(
                 orders.filter(ready, hold_until__lte=overdue_before).order_by("hold_until", "pk")[

@@ -262,6 +262,7 @@ def exchange_open(
             "window_start": collection.window_start.strftime("%H:%M"),
             "window_end": collection.window_end.strftime("%H:%M"),
         },
+        channels=order.notify_channels,
         now=now,
     )
     return ExchangeOpened(case=case, replacement_order=replacement, booking=booking)
@@ -392,41 +393,66 @@ def _return_opened_queue(
     collection: CollectionInput | None,
     now: datetime.datetime,
 ) -> None:
-    """The customer's confirmation of a refund return, on the channels chosen for the order:
-    the RMA number, what comes back, how (the courier's window or the store to bring it to) and
-    the refund that follows its arrival. Names are written in the customer's language."""
-    order, customer = case.order, case.customer
-    context: dict = {"case_number": case.number}
+    """The customer's confirmation of a refund return: what comes back, how (the courier's
+    window or the store to bring it to) and the refund that follows its arrival."""
     if collection is not None:
-        context.update(
-            return_by="courier",
-            pickup_date=collection.date.isoformat(),
-            window_start=collection.window_start.strftime("%H:%M"),
-            window_end=collection.window_end.strftime("%H:%M"),
-        )
+        how: dict = {
+            "return_by": "courier",
+            "pickup_date": collection.date.isoformat(),
+            "window_start": collection.window_start.strftime("%H:%M"),
+            "window_end": collection.window_end.strftime("%H:%M"),
+        }
     else:
         store = case.receiving_store
-        context.update(
-            return_by="store",
-            return_store={
+        how = {
+            "return_by": "store",
+            "return_store": {
                 "code": store.code,
                 "name": store.name,
                 "street": store.street,
                 "postcode": store.postcode,
                 "city": store.city,
             },
-        )
-    context["items"] = [
-        {"quantity": quantity, "name": line.product.name_in(customer.language)}
-        for line, quantity in chosen
-    ]
+        }
     refund = sum((line.unit_price * quantity for line, quantity in chosen), Decimal("0.00"))
+    _refund_message_queue(
+        case=case,
+        template="return_opened",
+        key="opened",
+        context=how,
+        lines=chosen,
+        refund=refund,
+        now=now,
+    )
+
+
+def _refund_message_queue(
+    *,
+    case: ReturnCase,
+    template: str,
+    key: str,
+    context: dict,
+    lines: Sequence[tuple[OrderLine | ReturnLine, int]],
+    refund: Decimal,
+    now: datetime.datetime,
+) -> None:
+    """A message about a refund return to its customer, on the channels chosen for the order:
+    the RMA number, the units with their names in the customer's language, and the refund."""
+    customer, order = case.customer, case.order
+    context = {
+        "case_number": case.number,
+        **context,
+        "items": [
+            {"quantity": quantity, "name": line.product.name_in(customer.language)}
+            for line, quantity in lines
+        ],
+    }
     if refund:
         context["refund_amount"] = str(refund)
     notification_queue(
         customer=customer,
-        template="return_opened",
-        key=f"case:{case.number}:opened",
+        template=template,
+        key=f"case:{case.number}:{key}",
         order=order,
         context=context,
         channels=order.notify_channels,
@@ -575,6 +601,7 @@ def courier_booking_book(*, booking_id: int, now: datetime.datetime | None = Non
                 "window_end": booking.window_end.strftime("%H:%M"),
                 "tracking_number": booking.tracking_number,
             },
+            channels=case.order.notify_channels,
             now=now,
         )
     return booking.state
@@ -759,7 +786,8 @@ def return_receive(
 ) -> ReturnCase:
     """Records what came back and in what condition: resellable goes on hand at the receiving
     store, defective is written off through the ledger; the case becomes received and closes
-    when nothing is outstanding. Only staff of the case's receiving store (or an administrator)
+    when nothing is outstanding. A refund queues its payment call and the customer's receipt
+    ("return received") after commit. Only staff of the case's receiving store (or an administrator)
     may receive it, and only into that store. Locks the case."""
     now = now or timezone.now()
     case = _case_lock(number)
@@ -819,15 +847,45 @@ def return_receive(
             ),
             Decimal("0.00"),
         )
+        # Once per receipt: a retried request finds the same side effect and message by it.
+        receipts = case.lines.aggregate(total=Sum("quantity_received"))["total"]
         if refund and case.order.payment_method == Order.PaymentMethod.CARD:
-            # Once per receipt: a retried request finds the same side effect by its reference.
-            receipts = case.lines.aggregate(total=Sum("quantity_received"))["total"]
             payment_refund(order=case.order, amount=refund, reference=f"{case.number}:{receipts}")
         # Paid in store: the counter pays the money back; we record how much.
         case.refunded_amount += refund
         case.save(update_fields=["refunded_amount"])
+        _return_received_queue(
+            case=case,
+            received=[(case_lines[sku], quantity) for sku, (quantity, _) in received.items()],
+            store=store,
+            refund=refund,
+            receipt=receipts,
+            now=now,
+        )
     _close_if_done(case, now)
     return case
+
+
+def _return_received_queue(
+    *,
+    case: ReturnCase,
+    received: list[tuple[ReturnLine, int]],
+    store: Store,
+    refund: Decimal,
+    receipt: int,
+    now: datetime.datetime,
+) -> None:
+    """The customer's receipt of one delivery of a refund return: what came back, where, and
+    the refund. For a hand-in at the counter it is the case's only message."""
+    _refund_message_queue(
+        case=case,
+        template="return_received",
+        key=f"received:{receipt}",
+        context={"store_name": store.name},
+        lines=received,
+        refund=refund,
+        now=now,
+    )
 
 
 def return_cases_close_due(*, now: datetime.datetime | None = None) -> int:

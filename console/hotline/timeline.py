@@ -35,6 +35,7 @@ MESSAGES = {
     "accessories": gettext_lazy("Accessory suggestions sent"),
     "exchange_opened": gettext_lazy("Exchange confirmation sent"),
     "return_opened": gettext_lazy("Return confirmation sent"),
+    "return_received": gettext_lazy("Return receipt sent"),
     "courier_booked": gettext_lazy("Courier confirmation sent"),
     "newsletter_confirm": gettext_lazy("Newsletter confirmation link sent"),
 }

@@ -1,4 +1,10 @@
 // The checkout page.
+// A refused order: the summary of what to correct comes into view first, read out by a screen
+// reader, each item a link to its field.
+(function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();
 // One order per tap: a second tap while the first is on its way would place a second order.
 document.querySelector("form.checkout").addEventListener("submit", function (event) {
   event.target.querySelector("button[type=submit]").disabled = true;

@@ -156,3 +156,27 @@ def test_a_shopper_allowing_the_browser_location_sees_the_nearest_store_first(ne
         "Baumarkt Passau",
     ]
     assert page.get_by_text("Nearest stores first.").is_visible()
+
+
+def test_a_refused_checkout_on_a_phone_shows_what_to_correct_first_and_leads_to_the_field(
+    new_page, screenshot
+):
+    _drill_in_passau()
+    page = new_page(locale="de-DE", mobile=True)
+
+    page.goto("/products/AKKU-BS-18V/checkout/?store=PAS-01")
+    page.get_by_label("Ihr Name").fill("Anna Huber")
+    page.get_by_label("E-Mail-Adresse").fill("anna@example.com")
+    page.get_by_label("SMS", exact=True).check()
+    page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
+
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    box = summary.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] < page.viewport_size["height"]
+    screenshot(page, "shop-checkout-error-summary")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("location.hash") == "#id_phone"
+    assert not Order.objects.exists()

@@ -17,7 +17,7 @@ ENGLISH = [
     "To pick",
     "Picking since",
     "Ready for pickup",
-    "Overdue",
+    "Overdue or ending soon",
     "Transfers to send",
     "Incoming transfers",
     "Returns to receive",

@@ -221,7 +221,11 @@ def test_the_courier_confirmation_gives_the_rma_the_order_the_window_and_the_ref
 @pytest.mark.parametrize(
     ("language", "bring"),
     [
-        ("de", "Bitte bringen Sie den Artikel zu Passau Mitte, Bahnhofstraße 1, 94032 Passau"),
+        (
+            "de",
+            "Bitte bringen Sie den Artikel in den Markt Passau Mitte, "
+            "Bahnhofstraße 1, 94032 Passau",
+        ),
         ("en", "Please bring the item to Passau Mitte, Bahnhofstraße 1, 94032 Passau"),
     ],
 )
@@ -286,3 +290,17 @@ def test_the_courier_booked_message_of_a_refund_return_calls_it_a_return(
     mailed = mail.outbox[-1]
     assert f"{wording} {case.number}" in mailed.body
     assert never not in mailed.body + mailed.alternatives[0][0]
+
+
+@pytest.mark.parametrize("chosen", [("sms",), ("email",), ("email", "sms")])
+def test_the_exchange_and_courier_messages_go_on_the_channels_chosen_at_checkout(
+    passau, drill, clerk, agent, chosen
+):
+    order = order_collect(store=passau, products=[drill], clerk=clerk, notify_by=chosen)
+
+    opened = exchange_of(order, by=agent)
+    courier_booking_book(booking_id=opened.booking.pk)
+
+    for template in ("exchange_opened", "courier_booked"):
+        sent_on = Notification.objects.filter(order=order, template=template).order_by("channel")
+        assert [row.channel for row in sent_on] == sorted(chosen), template

@@ -135,6 +135,28 @@ def test_a_bad_field_is_refused_next_to_it_and_nothing_is_written(
     assert _nothing_written()
 
 
+def test_a_refused_checkout_opens_on_a_summary_linking_each_mistake_to_its_field(client, stocked):
+    response = _post(client, language="de", email="keine-adresse", notify_by="sms", phone="")
+
+    page = response.content.decode()
+    summary = page[
+        page.index('id="error-summary"') : page.index("</div>", page.index('id="error-summary"'))
+    ]
+    assert "Bitte prüfen Sie, was markiert ist:" in summary
+    assert summary.index('href="#id_email"') < summary.index('href="#id_phone"')
+    for field in ("email", "phone"):
+        assert _error_of(page, field)
+        assert _error_of(page, field) in summary
+    assert page.index('id="error-summary"') < page.index('id="id_email"')
+    assert _nothing_written()
+
+
+def test_a_valid_checkout_page_has_no_error_summary(client, stocked):
+    response = client.get(CHECKOUT, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert 'id="error-summary"' not in response.content.decode()
+
+
 def test_more_than_the_store_has_is_refused_next_to_the_quantity_and_nothing_is_written(
     client, stocked
 ):
