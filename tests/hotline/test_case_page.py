@@ -15,10 +15,10 @@ from inventory.services import stock_receive
 from returns.models import ReturnLine
 from returns.services import (
     CollectionInput,
+    ReceivedLineInput,
     ReturnLineInput,
     courier_booking_book,
     courier_booking_fail,
-    ReceivedLineInput,
     exchange_open,
     return_open,
     return_receive,
