@@ -2,7 +2,7 @@
 of an order can still be exchanged, and where a replacement can wait."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Sum
@@ -40,6 +40,8 @@ class ReplacementStore:
     in_stock: bool
     ready_by: datetime.datetime | None
     is_collection_store: bool
+    # Units there of each asked product, by its name, when more than one product is asked.
+    items: tuple[tuple[str, int], ...] = ()
 
 
 def customer_order_list(*, customer: Customer) -> list[Order]:
@@ -101,12 +103,23 @@ def collection_address_last(*, customer: Customer) -> CourierBooking | None:
 
 
 def replacement_store_list(
-    *, order: Order, lines: Sequence[tuple[int, int]], now: datetime.datetime | None = None
+    *,
+    order: Order,
+    lines: Sequence[tuple[int, int]],
+    names: Mapping[int, str] | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[ReplacementStore]:
     """The stores nearest to where the order was collected that have every (product id,
-    quantity) line, and that store itself even when it lacks something (a transfer fills it)."""
+    quantity) line, and that store itself even when it lacks something (a transfer fills it).
+    With several products, each store also gives the units of each, named by `names`."""
     now = now or timezone.now()
     home = order.pickup_store
+
+    def items(units: Mapping[int, int]) -> tuple[tuple[str, int], ...]:
+        if len(units) < 2:
+            return ()
+        return tuple(((names or {}).get(pk, str(pk)), units.get(pk, 0)) for pk in units)
+
     found = availability_for_lines(
         lines=lines,
         latitude=home.latitude,
@@ -122,6 +135,7 @@ def replacement_store_list(
             in_stock=option.in_stock,
             ready_by=option.ready_by,
             is_collection_store=option.store.pk == home.pk,
+            items=items(option.available_by_product),
         )
         for option in found
     ]
@@ -140,6 +154,7 @@ def replacement_store_list(
                 in_stock=False,
                 ready_by=store_ready_by(store=home, now=now, via_transfer=True),
                 is_collection_store=True,
+                items=items({product_id: units.get(product_id, 0) for product_id in wanted}),
             ),
         )
     return stores

@@ -171,7 +171,8 @@ def _stores_context(order: Order, lines: list[ReturnableLine], data, selected: s
     for_everything = not wanted
     if for_everything:
         wanted = [(line.order_line.product_id, 1) for line in lines if line.returnable > 0]
-    stores = replacement_store_list(order=order, lines=wanted) if wanted else []
+    names = {line.order_line.product_id: line.order_line.product.name for line in lines}
+    stores = replacement_store_list(order=order, lines=wanted, names=names) if wanted else []
     return {
         "order": order,
         "stores": stores,

@@ -131,6 +131,31 @@ def test_the_store_list_follows_the_quantities_asked(agent_client, passau, drill
     assert "comes by transfer" in response.content.decode()
 
 
+def test_with_two_items_each_store_names_the_stock_of_each(
+    agent_client, passau, regensburg, drill, clerk
+):
+    bits = ProductFactory(sku="BITS-32", name="Bit-Set 32-teilig", price="19.90")
+    stock_receive(store_id=passau.pk, product_id=bits.pk, quantity=9, reason="delivery")
+    stock_receive(store_id=regensburg.pk, product_id=bits.pk, quantity=1, reason="delivery")
+    order = order_collect(store=passau, products=[drill, bits], clerk=clerk)
+
+    response = agent_client.get(_url(order))
+
+    stores = {option.store.code: option for option in response.context["stores"]}
+    assert stores["PAS-01"].items == (("Akku-Bohrschrauber 18V", 4), ("Bit-Set 32-teilig", 8))
+    assert stores["REG-01"].items == (("Akku-Bohrschrauber 18V", 2), ("Bit-Set 32-teilig", 1))
+    assert "In stock:\n        Akku-Bohrschrauber 18V 4 · Bit-Set 32-teilig 8" in (
+        response.content.decode()
+    )
+
+
+def test_with_one_item_a_store_gives_one_number(agent_client, collected_order):
+    response = agent_client.get(_url(collected_order))
+
+    assert all(option.items == () for option in response.context["stores"])
+    assert "In stock: 4 available" in response.content.decode()
+
+
 def test_refreshing_the_availability_keeps_what_was_typed_and_writes_nothing(
     agent_client, collected_order, tomorrow
 ):
