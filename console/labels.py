@@ -68,3 +68,22 @@ ORDER_CHANNELS = {
     "hotline": _("Hotline"),
     "store": _("Store"),
 }
+
+# How an order's payment stands (the codes of orders.payment_status), in the staff's words.
+PAYMENT_STATES = {
+    "authorization_pending": _("Authorization pending"),
+    "authorized": _("Authorized"),
+    "capture_pending": _("Capture in progress"),
+    "capture_failed": _("Capture failed"),
+    "captured": _("Captured"),
+    "refunded": _("Refunded"),
+    "declined": _("Declined"),
+    "nothing_charged": _("Nothing charged"),
+    "mandated": _("Direct debit mandate given"),
+    "submitted": _("Direct debit submitted"),
+    "returned": _("Direct debit returned"),
+    "due_at_pickup": _("Paid in store at hand-over"),
+    "paid_in_store": _("Paid in store."),
+    "free": _("Free of charge."),
+    "free_replacement": _("Free replacement: nothing to pay."),
+}

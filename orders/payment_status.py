@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from outbox.models import OutboxStatus
 from payments.models import Payment
 
 # (payment method, state) -> what the shopper is told.
@@ -17,6 +18,11 @@ TEXTS = {
     ),
     ("card", "authorized"): _(
         "Card: the amount is reserved on your card and charged only when you collect."
+    ),
+    # Collected: the capture is in the payments outbox (SideEffect) and goes out in seconds.
+    ("card", "capture_pending"): _("Card: you collected; the amount is being charged now."),
+    ("card", "capture_failed"): _(
+        "Card: the amount is reserved on your card and has not been charged yet."
     ),
     ("card", "captured"): _("Card: paid."),
     ("card", "refunded"): _("Card: paid and refunded."),
@@ -36,7 +42,10 @@ TEXTS = {
     ("pay_in_store", "paid_in_store"): _("Paid in store."),
     ("pay_in_store", "nothing_charged"): _("Nothing to pay."),
     ("free", "free"): _("Free of charge."),
+    ("free", "free_replacement"): _("Free replacement: nothing to pay."),
 }
+# Every stable code of `PaymentStatus.state`; screens label them (console.labels).
+STATES = frozenset(state for _method, state in TEXTS)
 CLOSED = (Order.State.CANCELLED, Order.State.EXPIRED)
 
 
@@ -47,7 +56,10 @@ class PaymentStatus:
     text: Promise  # what the shopper reads, in the active language
 
 
-def _state(order: Order, payment: Payment | None) -> str:
+def _state(order: Order, payment: Payment | None, capture: str | None) -> str:
+    if order.kind == Order.Kind.REPLACEMENT and not order.total:
+        # The hotline promised the exchange for free: never "pay in store" at the counter.
+        return "free_replacement"
     if order.payment_method == Order.PaymentMethod.PAY_IN_STORE:
         if order.state in CLOSED:
             return "nothing_charged"
@@ -64,13 +76,19 @@ def _state(order: Order, payment: Payment | None) -> str:
         return "nothing_charged"
     if payment.state == Payment.State.DECLINED:
         return "declined"
+    if capture is not None and payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED):
+        # Handed over: the capture was queued with the hand-over and is not done yet.
+        return "capture_failed" if capture == OutboxStatus.FAILED else "capture_pending"
     if payment.state == Payment.State.PENDING:
         return "authorization_pending"
     return payment.state  # authorized, mandated
 
 
-def payment_status_of(order: Order, payment: Payment | None) -> PaymentStatus:
-    """The payment as it stands for the order and its payment row (None: there is none)."""
-    state = _state(order, payment)
-    method = "free" if state == "free" else order.payment_method
+def payment_status_of(
+    order: Order, payment: Payment | None, *, capture: str | None = None
+) -> PaymentStatus:
+    """The payment as it stands for the order, its payment row (None: there is none) and the
+    status of its capture's outbox row (None: no capture queued)."""
+    state = _state(order, payment, capture)
+    method = "free" if state in ("free", "free_replacement") else order.payment_method
     return PaymentStatus(method=order.payment_method, state=state, text=TEXTS[(method, state)])

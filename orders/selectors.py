@@ -15,7 +15,8 @@ from orders import codes
 from orders.exceptions import OrderNotFound, TransferNotFound
 from orders.models import Order, OrderLine
 from orders.payment_status import PaymentStatus, payment_status_of
-from payments.models import Payment, SepaMandate
+from outbox.models import OutboxStatus
+from payments.models import Payment, SepaMandate, SideEffect
 from stores.models import Store
 from stores.roles import user_is_agent, user_store_ids, user_works_at
 from stores.selectors import (
@@ -375,12 +376,26 @@ def order_list_needing_attention(*, limit: int = 50) -> list[Order]:
 
 def order_payment_status(*, order: Order) -> PaymentStatus:
     """How the order's payment stands now (orders.payment_status); no query when the order was
-    read with its payment."""
+    read with its payment, but for a collected order whose card payment is not captured yet:
+    then one read of its capture's outbox row (queued by the hand-over, done by a worker)."""
     try:
         payment = order.payment
     except Payment.DoesNotExist:
         payment = None
-    return payment_status_of(order, payment)
+    capture = None
+    if (
+        payment is not None
+        and order.state == Order.State.COLLECTED
+        and order.payment_method == Order.PaymentMethod.CARD
+        and payment.state in (Payment.State.PENDING, Payment.State.AUTHORIZED)
+    ):
+        capture = (
+            SideEffect.objects.filter(order_id=order.pk, kind=SideEffect.Kind.PAYMENT_CAPTURE)
+            .exclude(status=OutboxStatus.DONE)
+            .values_list("status", flat=True)
+            .first()
+        )
+    return payment_status_of(order, payment, capture=capture)
 
 
 def order_sepa_mandate(*, order: Order) -> SepaMandate | None:

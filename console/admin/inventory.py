@@ -83,8 +83,9 @@ class StockLevelAdmin(ConsoleModelAdmin):
         "ledger",
     )
     list_select_related = ("store", "product")
-    search_fields = ("=product__sku", "product__name", "=product__gtin", "=store__code")
-    search_help_text = _("SKU, product name, GTIN or store code")
+    # A SKU by its start too: a clerk types "akku-bs" for AKKU-BS-18V.
+    search_fields = ("^product__sku", "product__name", "=product__gtin", "=store__code")
+    search_help_text = _("SKU or its start, product name, GTIN or store code")
     ordering = ("store__code", "product__sku")
     list_per_page = 100
     fields = (

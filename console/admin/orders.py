@@ -22,14 +22,20 @@ from console.errors import domain_error_message
 from console.forms import CancelForm, CounterForm, HandInForm, HandOverForm, ShortageForm
 from console.hotline.selectors import order_lines_returnable
 from console.hotline.timeline import REASONS
-from console.labels import ORDER_ACTIONS, ORDER_EVENTS, ORDER_STATES
+from console.labels import ORDER_ACTIONS, ORDER_EVENTS, ORDER_STATES, PAYMENT_STATES
+from console.money import money
 from console.options import ConsoleModelAdmin, ReadOnlyInline
 from console.stores import stores_workable
 from customers.models import Customer
 from messaging.models import Notification
 from orders.codes import counter_input_parse, pickup_code_well_formed
 from orders.models import Order, OrderLine, OrderTransition
-from orders.selectors import order_available_actions, order_find_ready_by_pickup_code
+from orders.payment_status import PaymentStatus
+from orders.selectors import (
+    order_available_actions,
+    order_find_ready_by_pickup_code,
+    order_payment_status,
+)
 from orders.services import (
     LineInput,
     order_cancel,
@@ -38,7 +44,6 @@ from orders.services import (
     order_report_shortage,
     order_start_picking,
 )
-from payments.models import Payment
 from returns.services import ReceivedLineInput, return_hand_in
 from stores.roles import user_is_manager_of
 
@@ -53,10 +58,19 @@ def _short(moment) -> str:
     )
 
 
+def _payment_status(order: Order) -> PaymentStatus:
+    """Read once per page: the order page shows it in more than one field."""
+    if not hasattr(order, "_console_payment_status"):
+        order._console_payment_status = order_payment_status(order=order)
+    return order._console_payment_status
+
+
 def _counter_code_key(order: Order) -> str:
     return f"counter-code:{order.pk}"
 
 
+# Payment states with no amount to show beside them.
+NOTHING_TO_CHARGE = ("nothing_charged", "declined", "free", "free_replacement")
 DIRECT_ACTIONS = {"start_picking": order_start_picking, "mark_ready": order_mark_ready}
 FORM_ACTIONS = {"hand_over": "hand-over", "report_shortage": "shortage", "cancel": "cancel"}
 DONE_MESSAGES = {
@@ -80,7 +94,7 @@ class OrderLineInline(ReadOnlyInline):
         "quantity_collected",
         "quantity_cancelled",
         "quantity_sourcing",
-        "unit_price",
+        "unit_price_amount",
     )
     readonly_fields = flatten(fields)
 
@@ -94,6 +108,10 @@ class OrderLineInline(ReadOnlyInline):
     @admin.display(description=_("Product"))
     def product_name(self, line: OrderLine) -> str:
         return line.product.name
+
+    @admin.display(description=_("unit price"))
+    def unit_price_amount(self, line: OrderLine) -> str:
+        return money(line.unit_price)
 
 
 class OrderTransitionInline(ReadOnlyInline):
@@ -153,7 +171,7 @@ class OrderAdmin(ConsoleModelAdmin):
             },
         ),
         (_("Customer"), {"fields": (("customer_name", "customer_email", "customer_phone"),)}),
-        (_("Payment"), {"fields": (("payment_method", "total", "payment_summary"),)}),
+        (_("Payment"), {"fields": (("payment_method_label", "total_amount", "payment_summary"),)}),
         (
             _("Pickup"),
             {
@@ -188,8 +206,8 @@ class OrderAdmin(ConsoleModelAdmin):
         "customer_name",
         "customer_email",
         "customer_phone",
-        "payment_method",
-        "total",
+        "payment_method_label",
+        "total_amount",
         "payment_summary",
         "pickup_code_failed_attempts",
         "hand_over_override_reason",
@@ -246,13 +264,25 @@ class OrderAdmin(ConsoleModelAdmin):
     def store_code(self, order: Order) -> str:
         return order.pickup_store.code
 
+    @admin.display(description=_("payment method"))
+    def payment_method_label(self, order: Order) -> str:
+        if _payment_status(order).state == "free_replacement":
+            return gettext("None: free replacement")
+        return order.get_payment_method_display()
+
+    @admin.display(description=_("total"))
+    def total_amount(self, order: Order) -> str:
+        return money(order.total)
+
     @admin.display(description=_("Payment state"))
     def payment_summary(self, order: Order) -> str:
-        try:
-            payment = order.payment
-        except Payment.DoesNotExist:
-            return gettext("Paid in store at hand-over")
-        return f"{payment.get_state_display()} · {payment.amount} {payment.currency}"
+        """In the words of orders.payment_status: a free replacement says so, a collected order
+        whose capture is still queued says the capture is in progress."""
+        state = _payment_status(order).state
+        label = PAYMENT_STATES[state]
+        if state in NOTHING_TO_CHARGE:
+            return str(label)
+        return f"{label} · {money(order.total)}"
 
     # --- the order page and its actions ------------------------------------------------------
 

@@ -318,10 +318,11 @@ HAND_OVER = [
             hold_until="2026-12-10T11:41:00+01:00",
             collected_at="2026-12-03T18:05:00+01:00",
             lines=[{**line, "quantity_collected": 1} for line in LINES],
+            # Answered before the worker captured: the capture is queued with the hand-over.
             payment={
                 "method": "card",
-                "state": "captured",
-                "text": "Card: paid.",
+                "state": "capture_pending",
+                "text": "Card: you collected; the amount is being charged now.",
                 "mandate_reference": None,
             },
         ),

@@ -245,8 +245,10 @@ OrderPageSerializer = page_serializer(OrderSummarySerializer, "OrderPage")
 class OrderPaymentSerializer(serializers.Serializer):
     method = serializers.CharField()
     state = serializers.CharField(
-        help_text="authorization_pending, authorized, captured, refunded, declined, mandated, "
-        "submitted, returned, due_at_pickup, paid_in_store, nothing_charged or free"
+        help_text="authorization_pending, authorized, capture_pending (collected, the capture "
+        "not done yet), capture_failed, captured, refunded, declined, mandated, submitted, "
+        "returned, due_at_pickup, paid_in_store, nothing_charged, free or free_replacement (an "
+        "exchange's replacement: nothing to pay)"
     )
     text = serializers.CharField(help_text="What the shopper is told, in the request's language.")
     mandate_reference = serializers.CharField(allow_null=True)

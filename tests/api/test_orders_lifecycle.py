@@ -4,6 +4,7 @@ import pytest
 
 from inventory.models import StockLevel
 from orders.models import Order
+from orders.selectors import order_pickup_code_for_shopper
 from tests.api.conftest import (
     admin,
     advance,
@@ -511,3 +512,48 @@ def test_a_code_of_the_wrong_length_is_refused_without_counting_an_attempt(
     assert list(response.json()["fields"]) == ["pickup_code"]
     assert Order.objects.get(pk=order.pk).pickup_code_failed_attempts == 0
     assert state_of(order) == "ready_for_pickup"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Free replacement: nothing to pay."),
+        ("de", "Kostenloser Ersatz: nichts zu bezahlen."),
+    ],
+)
+def test_a_replacement_order_tells_the_shopper_it_is_free_in_their_language(
+    anonymous, store, drill, stocked, language, text
+):
+    order, token = place_order(
+        store, drill, payment_method="pay_in_store", kind="replacement", channel="hotline"
+    )
+
+    response = anonymous.get(url(order), HTTP_X_ORDER_TOKEN=token, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    assert response.json()["payment"] == {
+        "method": "pay_in_store",
+        "state": "free_replacement",
+        "text": text,
+        "mandate_reference": None,
+    }
+
+
+@pytest.mark.django_db
+def test_the_hand_over_answer_says_the_capture_is_in_progress_not_authorized(
+    clerk, clerk_user, store, drill, stocked
+):
+    order, _token = place_order(store, drill)
+    order = advance(order, to="ready_for_pickup", by=clerk_user)
+    response = clerk.post(
+        url(order, "hand-over"),
+        {"pickup_code": order_pickup_code_for_shopper(order=order)},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["payment"]["state"] == "capture_pending"
+    assert response.json()["payment"]["text"] == (
+        "Card: you collected; the amount is being charged now."
+    )

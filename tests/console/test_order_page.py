@@ -1,11 +1,17 @@
+import html
+
 import pytest
 from django.urls import reverse
 
+from console.labels import PAYMENT_STATES
 from inventory.models import StockLevel
 from orders import codes
 from orders.models import Order
+from orders.payment_status import STATES
 from orders.selectors import order_pickup_code_for_shopper
-from orders.services import LineInput, order_mark_ready, order_start_picking
+from orders.services import LineInput, order_hand_over, order_mark_ready, order_start_picking
+from payments.models import SideEffect
+from payments.services import side_effect_perform
 from tests.console import scenario
 from tests.inventory.factories import ProductFactory, StockLevelFactory
 
@@ -14,6 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def _page(client, order):
     return client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+
+def _page_de(client, order) -> str:
+    response = client.get(
+        reverse("admin:orders_order_change", args=[order.pk]), headers={"accept-language": "de"}
+    )
+    return html.unescape(response.content.decode())
 
 
 def _ready(order, clerk) -> Order:
@@ -283,3 +296,73 @@ def test_cancel_asks_for_a_reason_and_releases_the_stock(clerk_client, store, dr
     assert (order.state, order.cancel_reason) == (Order.State.CANCELLED, "Kundin storniert")
     drill_stock.refresh_from_db()
     assert drill_stock.reserved == 0
+
+
+def _collected_by_card(store, clerk) -> Order:
+    order = scenario.order_placed(store, payment_method="card")
+    side_effect_perform(SideEffect.objects.get(order=order, kind="payment_authorize").pk)
+    order = _ready(order, clerk)
+    return order_hand_over(
+        order=order, by=clerk, pickup_code=order_pickup_code_for_shopper(order=order)
+    )
+
+
+def test_a_replacement_order_page_says_free_replacement_and_asks_for_no_payment_in_german(
+    clerk_client, store, drill_stock
+):
+    order = scenario.order_placed(store, kind="replacement", channel="hotline")
+
+    page = _page_de(clerk_client, order)
+
+    assert "Kostenloser Ersatz: nichts zu bezahlen." in page
+    assert "Keine: kostenloser Ersatz" in page
+    assert "In der Filiale bezahlen" not in page
+    assert "Bezahlung in der Filiale bei Übergabe" not in page
+    assert "0,00\xa0€" in page or "0,00 €" in page
+
+
+def test_a_replacement_order_page_says_free_replacement_in_english(
+    clerk_client, store, drill_stock
+):
+    order = scenario.order_placed(store, kind="replacement", channel="hotline")
+
+    page = html.unescape(_page(clerk_client, order).content.decode())
+
+    assert "Free replacement: nothing to pay." in page
+    assert "Paid in store at hand-over" not in page
+
+
+def test_the_order_page_shows_money_with_its_currency(clerk_client, store, drill_stock):
+    order = scenario.order_placed(store, quantity=2)
+
+    page = _page_de(clerk_client, order)
+
+    assert "Bezahlung in der Filiale bei Übergabe · 179,80 €" in page
+    assert "89,90 €" in page  # the line's unit price
+
+
+def test_right_after_the_hand_over_the_order_page_says_the_capture_is_in_progress(
+    clerk_client, clerk, store, drill_stock
+):
+    order = _collected_by_card(store, clerk)
+
+    page = html.unescape(_page(clerk_client, order).content.decode())
+
+    assert "Capture in progress · €89.90" in page
+    assert "Authorized" not in page
+
+
+def test_once_the_worker_captured_the_order_page_says_captured(
+    clerk_client, clerk, store, drill_stock
+):
+    order = _collected_by_card(store, clerk)
+    side_effect_perform(SideEffect.objects.get(order=order, kind="payment_capture").pk)
+
+    page = html.unescape(_page(clerk_client, order).content.decode())
+
+    assert "Captured · €89.90" in page
+    assert "Capture in progress" not in page
+
+
+def test_every_payment_state_has_a_console_label():
+    assert set(PAYMENT_STATES) == set(STATES)

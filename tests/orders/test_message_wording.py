@@ -200,3 +200,13 @@ def test_the_ready_mail_suggests_no_accessories_to_a_customer_at_the_weekly_cap_
 
     assert "Akku 18V 4,0 Ah" not in message.body + message.alternatives[0][0]
     assert "Ihr Abholcode: " in message.body
+
+
+def test_the_confirmation_of_a_replacement_says_it_is_free_not_pay_in_store(place, stocked):
+    place(kind="replacement", channel="hotline", payment_method="pay_in_store")
+
+    message = _deliver("confirmation")
+
+    assert "Kostenloser Ersatz: nichts zu bezahlen." in message.body
+    assert "Kostenloser Ersatz: nichts zu bezahlen." in message.alternatives[0][0]
+    assert "Bezahlung im Markt" not in message.body

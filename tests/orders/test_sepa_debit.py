@@ -29,6 +29,7 @@ from payments.sepa import SepaInput
 from payments.services import side_effect_perform
 from stores.roles import HOTLINE_AGENTS_GROUP
 from tests.inventory.factories import ProductFactory, StockLevelFactory
+from tests.orders.steps import order_collected, payment_calls_perform
 from tests.stores.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,19 +61,6 @@ def _nothing_written() -> bool:
         SepaMandate.objects.count(),
         SideEffect.objects.count(),
     ) == (0, 0, 0, 0, 0, 0)
-
-
-def _collected(order, clerk) -> Order:
-    order_start_picking(order=order, by=clerk)
-    order = order_mark_ready(order=order, by=clerk)
-    return order_hand_over(
-        order=order, by=clerk, pickup_code=order_pickup_code_for_shopper(order=order)
-    )
-
-
-def _perform_all() -> None:
-    for side_effect in SideEffect.objects.filter(status="pending").order_by("pk"):
-        side_effect_perform(side_effect_id=side_effect.pk)
 
 
 def test_placing_with_direct_debit_stores_the_mandate_and_debits_nothing(place_sepa, stocked):
@@ -116,12 +104,12 @@ def test_the_debit_is_submitted_through_the_outbox_only_after_hand_over(place_se
     order = place_sepa().order
     order_start_picking(order=order, by=clerk)
     order = order_mark_ready(order=order, by=clerk)
-    _perform_all()
+    payment_calls_perform()
     assert Payment.objects.get(order=order).state == "mandated"
     assert not SideEffect.objects.filter(kind="payment_debit").exists()
 
     order_hand_over(order=order, by=clerk, pickup_code=order_pickup_code_for_shopper(order=order))
-    _perform_all()
+    payment_calls_perform()
 
     debit = SideEffect.objects.get(kind="payment_debit")
     assert (debit.idempotency_key, debit.status, debit.attempts) == (
@@ -156,7 +144,7 @@ def test_a_cancelled_order_is_never_debited_and_says_so(place_sepa, stocked):
     order = place_sepa().order
 
     order_cancel(order=order, by=None, reason="changed my mind")
-    _perform_all()
+    payment_calls_perform()
 
     assert Payment.objects.get(order=order).state == "voided"
     assert not SideEffect.objects.filter(kind="payment_debit").exists()
@@ -173,7 +161,7 @@ def test_an_expired_order_is_never_debited(place_sepa, stocked, clerk):
     order = order_mark_ready(order=order, by=clerk)
 
     order_expire(order_id=order.pk, now=order.hold_until + datetime.timedelta(minutes=1))
-    _perform_all()
+    payment_calls_perform()
 
     assert Payment.objects.get(order=order).state == "voided"
     assert not SideEffect.objects.filter(kind="payment_debit").exists()
@@ -184,8 +172,8 @@ def test_a_debit_the_bank_returns_is_recorded_for_the_hotline(place, store, cler
     StockLevelFactory(store=store, product=product, on_hand=2)
     order = place(lines=[LineInput("SAW-1", 1)], payment_method="sepa_debit", sepa=_sepa()).order
 
-    _collected(order, clerk)
-    _perform_all()
+    order_collected(order, clerk)
+    payment_calls_perform()
 
     payment = Payment.objects.get(order=order)
     assert (payment.state, payment.decline_reason) == (
@@ -201,8 +189,8 @@ def test_a_returned_debit_stands_out_in_the_customers_journey_for_the_hotline(
     product = ProductFactory(sku="SAW-1", name="Stichsäge", price="66.13")
     StockLevelFactory(store=store, product=product, on_hand=2)
     order = place(lines=[LineInput("SAW-1", 1)], payment_method="sepa_debit", sepa=_sepa()).order
-    _collected(order, clerk)
-    _perform_all()
+    order_collected(order, clerk)
+    payment_calls_perform()
     agent = UserFactory(username="agent")
     agent.groups.add(Group.objects.get_or_create(name=HOTLINE_AGENTS_GROUP)[0])
     client.force_login(agent)
@@ -228,8 +216,8 @@ def test_a_returned_debit_stands_out_in_the_customers_journey_for_the_hotline(
 
 
 def test_a_debit_submitted_without_a_return_puts_nothing_on_the_journey(place_sepa, stocked, clerk):
-    order = _collected(place_sepa().order, clerk)
-    _perform_all()
+    order = order_collected(place_sepa().order, clerk)
+    payment_calls_perform()
 
     entries = customer_timeline(customer=order.customer)
 
@@ -287,13 +275,13 @@ def test_the_payment_status_follows_the_payment_and_the_order(
     place, stocked, clerk, method, steps, state, text
 ):
     order = place(payment_method=method, sepa=_sepa() if method == "sepa_debit" else None).order
-    _perform_all()
+    payment_calls_perform()
     for step in steps:
         if step == "cancel":
             order_cancel(order=order, by=None, reason="changed my mind")
         else:
-            _collected(Order.objects.get(pk=order.pk), clerk)
-    _perform_all()
+            order_collected(Order.objects.get(pk=order.pk), clerk)
+    payment_calls_perform()
 
     status = order_payment_status(order=Order.objects.get(pk=order.pk))
 
@@ -302,7 +290,7 @@ def test_the_payment_status_follows_the_payment_and_the_order(
 
 def test_a_cancelled_card_order_never_reads_as_paid_even_before_the_void_went_out(place, stocked):
     order = place().order
-    _perform_all()
+    payment_calls_perform()
 
     order_cancel(order=order, by=None, reason="changed my mind")
 

@@ -305,3 +305,27 @@ def test_the_shoppers_order_pages_read_the_same_queries_for_1_and_10_lines(
 
     assert larger.order.lines.count() == 10
     assert few == many
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Free replacement: nothing to pay."),
+        ("de", "Kostenloser Ersatz: nichts zu bezahlen."),
+    ],
+)
+def test_the_order_page_of_a_replacement_says_it_is_free(client, stocked, language, text):
+    placed = order_place(
+        customer=CustomerInput(email="anna@example.com", name="Anna Huber", language="de"),
+        pickup_store_code="PAS-01",
+        lines=[LineInput(sku="AKKU-BS-18V", quantity=1)],
+        payment_method="pay_in_store",
+        kind="replacement",
+        channel="hotline",
+    )
+
+    page = client.get(order_path(placed), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f'<p class="small payment" data-testid="payment">{text}</p>' in page
+    assert "Pay in store" not in page
+    assert "Bezahlung im Markt" not in page
