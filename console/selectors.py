@@ -17,7 +17,10 @@ from orders.selectors import TRANSFERS_INCOMING, TRANSFERS_TO_SEND, transfers_at
 from returns.models import ReturnCase
 from stores.models import Store
 
+# Opened: a refund return the customer brings to the counter (a courier case leaves `opened` in
+# the transaction that opens it), so the store sees it before the customer arrives.
 RETURNS_TO_RECEIVE = (
+    ReturnCase.State.OPENED,
     ReturnCase.State.AWAITING_COURIER,
     ReturnCase.State.COURIER_BOOKED,
     ReturnCase.State.IN_TRANSIT,
@@ -51,7 +54,8 @@ def _store_orders(store: Store) -> QuerySet[Order]:
 
 def console_start_queues(*, store: Store, now: datetime.datetime, limit: int = 25) -> list[Queue]:
     """The clerk's queues at one store, oldest first: to pick, picking, ready, overdue (ready and
-    near or past the end of its hold) and returns on their way to the store. Seven queries."""
+    near or past the end of its hold) and returns the store waits for, by courier or brought by
+    the customer. Seven queries."""
     overdue_before = overdue_threshold(now)
     ready = Q(state=Order.State.READY_FOR_PICKUP)
     # Only the open states counted: read from order_open_store_idx, not all the store's orders.

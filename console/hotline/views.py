@@ -38,7 +38,11 @@ from newsletter.selectors import customer_consents
 from orders.models import Order
 from orders.selectors import order_list_needing_attention
 from returns.models import ReturnCase
-from returns.selectors import return_case_get_for_user, return_case_list_needing_attention
+from returns.selectors import (
+    return_case_get_for_user,
+    return_case_list_needing_attention,
+    return_case_refund_amount,
+)
 from returns.services import exchange_open, return_open
 from stores.roles import user_is_agent
 
@@ -302,6 +306,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     replacement = case.replacement_order
+    is_refund = case.resolution == ReturnCase.Resolution.REFUND
     return _page(
         request,
         "hotline/case.html",
@@ -310,10 +315,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "reason_label": REASONS.get(case.reason, case.reason),
             "lines": list(case.lines.all()),
+            # A case without a courier booking is one the customer brings to the store.
             "bookings": sorted(
                 case.courier_bookings.all(), key=lambda booking: (booking.requested_at, booking.pk)
             ),
             "replacement": replacement,
             "replacement_store": replacement.pickup_store if replacement else None,
+            "is_refund": is_refund,
+            "refund_amount": return_case_refund_amount(case=case) if is_refund else None,
+            # Read with the case; None for an order paid in store, which has no payment row.
+            "payment": getattr(case.order, "payment", None) if is_refund else None,
         },
     )

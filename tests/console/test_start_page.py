@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
+from returns.services import ReturnLineInput, return_open
 from tests.console import scenario
+from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,34 @@ def test_the_clerks_start_page_counts_and_lists_each_queue_oldest_first(
     content = response.content.decode()
     assert reverse("admin:orders_order_change", args=[older.pk]) in content
     assert "Start of shift — Passau Mitte (PAS-01)" in content
+
+
+def test_a_return_the_customer_brings_waits_in_the_receiving_stores_queue_and_no_other(
+    client, clerk, other_clerk, store, other_store
+):
+    order = OrderFactory(pickup_store=store, state=Order.State.COLLECTED)
+    line = OrderLineFactory(order=order, quantity=1, quantity_collected=1)
+    couriered = scenario.return_case_fact(
+        scenario.order_fact(store, Order.State.COLLECTED), state="in_transit", number="RMA-1"
+    )
+    walk_in = return_open(
+        order_number=order.number,
+        lines=[ReturnLineInput(sku=line.product.sku, quantity=1)],
+        reason="not_wanted",
+        opened_by="agent",
+        now=couriered.opened_at + datetime.timedelta(minutes=5),
+    )
+
+    client.force_login(clerk)
+    passau = client.get(reverse("admin:index"))
+    client.force_login(other_clerk)
+    regensburg = client.get(reverse("admin:index"))
+
+    assert walk_in.state == "opened"
+    assert _queues(passau)["returns"] == (2, [couriered.number, walk_in.number])
+    assert "The customer brings it to the store" in passau.content.decode()
+    assert _queues(regensburg)["returns"] == (0, [])
+    assert walk_in.number not in regensburg.content.decode()
 
 
 def test_an_agent_chooses_a_store_for_its_queues(client, agent, store, other_store):
