@@ -27,7 +27,8 @@ from console.hotline.selectors import (
     replacement_store_list,
 )
 from console.hotline.timeline import CHANNELS, REASONS, timeline_rows
-from console.labels import ORDER_ATTENTION
+from console.labels import ORDER_ATTENTION, PAYMENT_STATES
+from console.money import money
 from customers.selectors import (
     SEARCH_LIMIT,
     customer_get,
@@ -36,7 +37,7 @@ from customers.selectors import (
 )
 from newsletter.selectors import customer_consents
 from orders.models import Order
-from orders.selectors import order_list_needing_attention
+from orders.selectors import order_list_needing_attention, order_payment_status
 from returns.models import ReturnCase
 from returns.selectors import (
     return_case_get_for_user,
@@ -322,8 +323,18 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "replacement": replacement,
             "replacement_store": replacement.pickup_store if replacement else None,
             "is_refund": is_refund,
-            "refund_amount": return_case_refund_amount(case=case) if is_refund else None,
-            # Read with the case; None for an order paid in store, which has no payment row.
-            "payment": getattr(case.order, "payment", None) if is_refund else None,
+            **(_refund_context(case) if is_refund else {}),
         },
     )
+
+
+def _refund_context(case: ReturnCase) -> dict:
+    """What a refund case pays back, what has been refunded so far and how the original order
+    was paid, in the console's words and money (the order was read with its payment)."""
+    amount = return_case_refund_amount(case=case)
+    return {
+        "refund_amount": amount,
+        "refund_amount_text": money(amount),
+        "refunded_text": money(case.refunded_amount),
+        "payment_state_label": PAYMENT_STATES[order_payment_status(order=case.order).state],
+    }

@@ -91,7 +91,7 @@ def test_mueller_finds_both_namesakes_told_apart_and_a_refund_return_is_opened(
     expect(page.locator("#hand-in")).to_have_text(
         "The customer brings it to Passau Mitte (PAS-01), Bahnhofstraße 1, 94032 Passau."
     )
-    expect(page.locator("#refund-amount")).to_have_text("89.90 EUR")
+    expect(page.locator("#refund-amount")).to_have_text("€89.90")
     expect(page.locator("#replacement")).to_have_count(0)
     assert_fits(page, "#content-main")
     screenshot(page, f"hotline-refund-case-{width}")

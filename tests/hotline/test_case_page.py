@@ -231,10 +231,11 @@ def test_a_refund_case_shows_the_amount_to_refund_and_that_it_is_not_refunded_ye
     response = _page(agent_client, case.number)
 
     content = response.content.decode()
-    assert _text_of(content, "refund-amount") == "89.90 EUR"
+    assert _text_of(content, "refund-amount") == "€89.90"
     assert _text_of(content, "refund-state") == (
         "Not yet: the refund follows once the item has arrived at the store."
     )
+    assert _text_of(content, "refund-payment") == "Pay in store Paid in store."
 
 
 def test_a_received_refund_case_shows_the_amount_refunded(
@@ -251,8 +252,8 @@ def test_a_received_refund_case_shows_the_amount_refunded(
     response = _page(agent_client, case.number)
 
     content = response.content.decode()
-    assert _text_of(content, "refund-amount") == "89.90 EUR"
-    assert _text_of(content, "refund-state") == "Refunded: 89.90 EUR"
+    assert _text_of(content, "refund-amount") == "€89.90"
+    assert _text_of(content, "refund-state") == "Refunded: €89.90"
     assert _text_of(content, "how-it-comes-back") == "Handed in at the store"
 
 
@@ -320,7 +321,7 @@ def test_a_german_agent_reads_the_walk_in_return_and_its_refund_in_german(
     assert _text_of(content, "hand-in") == (
         "Der Kunde bringt ihn in die Filiale Passau Mitte (PAS-01), Bahnhofstraße 1, 94032 Passau."
     )
-    assert _text_of(content, "refund-amount") == "89,90 EUR"
+    assert _text_of(content, "refund-amount") == "89,90 €"
     assert _text_of(content, "refund-state") == (
         "Noch nicht: Die Erstattung folgt, sobald der Artikel in der Filiale angekommen ist."
     )
