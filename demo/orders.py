@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from demo.inventory import DRILL_SKU
 from inventory.models import StockLevel
 from orders import selectors, services
 from orders.models import Order
+from payments.sepa import SepaInput
 
 Report = Callable[[str], None]
 
@@ -116,7 +118,29 @@ def demo_orders_seed(*, report: Report) -> None:
                     _advance(order, target, clerk, at)
                     placed += 1
         placed += _sourcing_order(next(shoppers))
+        placed += _story_order(users.get(username="clerk.pas-01"))
     report(f"orders: {placed} demo orders at {', '.join(DEMO_STORES)}")
+
+
+def _story_order(clerk) -> int:
+    """SPEC's story so far: Frau Müller ordered the cordless drill from the newsletter for pickup
+    in Passau, paying by direct debit, and has collected it (the debit goes out after the
+    hand-over). It is whole, so the hotline can start her exchange on the demo."""
+    erika = next(_shoppers())
+    if not StockLevel.objects.filter(store__code="PAS-01", product__sku=DRILL_SKU).exists():
+        return 0
+    order = services.order_place(
+        customer=services.CustomerInput(email=erika.email, name=erika.name, phone=erika.phone),
+        pickup_store_code="PAS-01",
+        lines=[services.LineInput(sku=DRILL_SKU, quantity=1)],
+        payment_method="sepa_debit",
+        sepa=SepaInput(
+            iban="DE89 3704 0044 0532 0130 00", account_holder=erika.name, mandate_accepted=True
+        ),
+        campaign=CAMPAIGNS[0],
+    ).order
+    _advance(order, "collected", clerk, timezone.now())
+    return 1
 
 
 def _sourcing_order(shopper: Shopper) -> int:

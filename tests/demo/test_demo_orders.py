@@ -60,3 +60,26 @@ def test_seed_demo_run_again_adds_no_order_and_no_exchange():
     call_command("seed_demo")
 
     assert (Order.objects.count(), ReturnCase.objects.count()) == (orders, cases)
+
+
+def test_the_demo_holds_frau_muellers_collected_drill_paid_by_direct_debit_ready_to_exchange(
+    client,
+):
+    from django.contrib.auth import get_user_model
+
+    from payments.models import SideEffect
+
+    call_command("seed_demo")
+
+    drill = Order.objects.get(
+        customer__name="Erika Müller",
+        pickup_store__code="PAS-01",
+        lines__product__sku="AKKU-BS-18V",
+        payment_method="sepa_debit",
+    )
+    assert (drill.state, drill.campaign) == ("collected", "werkzeugwochen")
+    assert SideEffect.objects.filter(order=drill, kind="payment_debit").exists()
+    assert not ReturnCase.objects.filter(order=drill).exists()
+    client.force_login(get_user_model().objects.get(username="agent"))
+    page = client.get(f"/admin/hotline/customers/{drill.customer_id}/").content.decode()
+    assert f'href="/admin/hotline/orders/{drill.number}/exchange/"' in page

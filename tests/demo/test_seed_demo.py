@@ -98,7 +98,8 @@ def test_seed_demo_links_the_cordless_drill_to_its_bits_and_batteries():
         "LADEGERAET-18V",
         "STEINBOHRER-SET-5",
     ]
-    assert StockLevel.objects.get(store__code="PAS-01", product=drill).on_hand == 6
+    # Six delivered; Frau Müller has collected one (the demo's story order).
+    assert StockLevel.objects.get(store__code="PAS-01", product=drill).on_hand == 5
 
 
 def test_seed_demo_gives_every_store_a_stock_row_for_every_product():
@@ -166,8 +167,9 @@ def test_seed_demo_run_again_keeps_stock_that_changed_since():
 
     call_command("seed_demo")
 
-    # One drill was already held for the demo's transfer from Passau to Deggendorf.
-    assert StockLevel.objects.values_list("on_hand", "reserved").get(pk=level.pk) == (6, 3)
+    # One drill was already held for the demo's transfer from Passau to Deggendorf, and one of
+    # the six delivered has left with Frau Müller.
+    assert StockLevel.objects.values_list("on_hand", "reserved").get(pk=level.pk) == (5, 3)
     assert stock_drift_list() == []
 
 
