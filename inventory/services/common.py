@@ -150,6 +150,36 @@ def _stock_levels_lock(*, store_id: int, product_ids: Iterable[int]) -> dict[int
     return {level.product_id: level for level in levels}
 
 
+def _on_hand_add(
+    levels: dict[int, StockLevel],
+    totals: dict[int, int],
+    *,
+    kind: str,
+    reference: str,
+    reason: str,
+    actor_id: int | None,
+) -> None:
+    """Goods arrive on locked stock rows (product id -> level): on_hand += each product's total,
+    row by row in id order, and one movement of `kind` per product."""
+    for level in sorted(levels.values(), key=lambda level: level.pk):
+        StockLevel.objects.filter(pk=level.pk).update(
+            on_hand=F("on_hand") + totals[level.product_id], updated_at=Now()
+        )
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                stock_level=levels[product_id],
+                kind=kind,
+                on_hand_delta=quantity,
+                reference=reference,
+                reason=reason,
+                actor_id=actor_id,
+            )
+            for product_id, quantity in totals.items()
+        ]
+    )
+
+
 # --- closing reservations --------------------------------------------------------------------
 
 

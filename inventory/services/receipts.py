@@ -17,6 +17,7 @@ from inventory.services.common import (
     Kind,
     User,
     _actor_id,
+    _on_hand_add,
     _products_check,
     _quantity_check,
     _reason_check,
@@ -84,22 +85,13 @@ def stock_receive_delivery(
         _store_check(store_id)
         _products_check(totals, active_only=False)
         levels = _stock_levels_lock(store_id=store_id, product_ids=totals)
-        for level in sorted(levels.values(), key=lambda level: level.pk):
-            StockLevel.objects.filter(pk=level.pk).update(
-                on_hand=F("on_hand") + totals[level.product_id], updated_at=Now()
-            )
-        StockMovement.objects.bulk_create(
-            [
-                StockMovement(
-                    stock_level=levels[product_id],
-                    kind=Kind.RECEIPT,
-                    on_hand_delta=quantity,
-                    reference=reference,
-                    reason=reason,
-                    actor_id=actor_id,
-                )
-                for product_id, quantity in totals.items()
-            ]
+        _on_hand_add(
+            levels,
+            totals,
+            kind=Kind.RECEIPT,
+            reference=reference,
+            reason=reason,
+            actor_id=actor_id,
         )
         received = StockLevel.objects.in_bulk([level.pk for level in levels.values()])
     return {level.product_id: level for level in received.values()}

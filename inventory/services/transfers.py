@@ -24,6 +24,7 @@ from inventory.services.common import (
     User,
     _actor_id,
     _is_int,
+    _on_hand_add,
     _reference_check,
     _requests_check,
     _reservations_close,
@@ -229,23 +230,13 @@ def transfer_cancel(
         else:
             totals = _line_totals(transfer.lines.all())
             levels = _stock_levels_lock(store_id=transfer.source_store_id, product_ids=totals)
-            for level in sorted(levels.values(), key=lambda level: level.pk):
-                StockLevel.objects.filter(pk=level.pk).update(
-                    on_hand=F("on_hand") + totals[level.product_id], updated_at=Now()
-                )
-            actor_id = _actor_id(actor)
-            StockMovement.objects.bulk_create(
-                [
-                    StockMovement(
-                        stock_level=levels[product_id],
-                        kind=Kind.TRANSFER_IN,
-                        on_hand_delta=quantity,
-                        reference=transfer_reference,
-                        reason="transfer cancelled in transit: back at the source",
-                        actor_id=actor_id,
-                    )
-                    for product_id, quantity in totals.items()
-                ]
+            _on_hand_add(
+                levels,
+                totals,
+                kind=Kind.TRANSFER_IN,
+                reference=transfer_reference,
+                reason="transfer cancelled in transit: back at the source",
+                actor_id=_actor_id(actor),
             )
         transfer.cancel(now=timezone.now(), reason=reason[:200])
         transfer.save()
