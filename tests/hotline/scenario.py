@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from orders import selectors as order_selectors
 from orders import services as order_services
-from returns.services import CollectionInput, ReturnLineInput, exchange_open
+from returns.services import (
+    CollectionInput,
+    ReceivedLineInput,
+    ReturnLineInput,
+    exchange_open,
+    return_hand_in,
+)
 from tests.stores.factories import OpeningHoursFactory, StoreFactory
 
 
@@ -66,4 +72,14 @@ def exchange_of(order, *, by, store_code="PAS-01", sku="DRILL-18V"):
             window_end=datetime.time(12, 0),
         ),
         by=by,
+    )
+
+
+ONE_DRILL_RESELLABLE = [ReceivedLineInput(sku="DRILL-18V", quantity=1, condition="resellable")]
+
+
+def hand_in_at_counter(order, *, clerk, store, lines=ONE_DRILL_RESELLABLE):
+    """A refund return the customer hands in at the counter: opened, received and closed at once."""
+    return return_hand_in(
+        order_number=order.number, lines=lines, reason="not_wanted", store=store, by=clerk
     )

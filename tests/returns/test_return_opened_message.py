@@ -12,13 +12,11 @@ from messaging import sms
 from messaging.models import Notification
 from messaging.services import notification_deliver
 from returns.services import (
-    ReceivedLineInput,
     ReturnLineInput,
     courier_booking_book,
-    return_hand_in,
     return_open,
 )
-from tests.hotline.scenario import exchange_of, order_collect
+from tests.hotline.scenario import exchange_of, hand_in_at_counter, order_collect
 from tests.returns.test_exchange_open import collection as courier_window
 from tests.returns.test_refund_returns_api import collection, post_return, refund_body
 
@@ -167,13 +165,7 @@ def test_an_exchange_still_sends_only_the_exchange_confirmation(collected_order,
 def test_an_item_handed_in_at_the_counter_gets_no_opening_confirmation(
     collected_order, clerk, passau
 ):
-    return_hand_in(
-        order_number=collected_order.number,
-        lines=[ReceivedLineInput(sku="DRILL-18V", quantity=1, condition="resellable")],
-        reason="not_wanted",
-        store=passau,
-        by=clerk,
-    )
+    hand_in_at_counter(collected_order, clerk=clerk, store=passau)
 
     assert _confirmations(collected_order) == []
 

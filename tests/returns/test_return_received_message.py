@@ -10,23 +10,18 @@ from django.urls import reverse
 from messaging.models import Notification
 from messaging.services import notification_deliver
 from returns.services import (
-    ReceivedLineInput,
     ReturnLineInput,
-    return_hand_in,
     return_open,
     return_receive,
 )
-from tests.hotline.scenario import exchange_of, order_collect
+from tests.hotline.scenario import (
+    ONE_DRILL_RESELLABLE,
+    exchange_of,
+    hand_in_at_counter,
+    order_collect,
+)
 
 pytestmark = pytest.mark.django_db
-
-ONE_DRILL = [ReceivedLineInput(sku="DRILL-18V", quantity=1, condition="resellable")]
-
-
-def _hand_in(order, clerk, store, lines=ONE_DRILL):
-    return return_hand_in(
-        order_number=order.number, lines=lines, reason="not_wanted", store=store, by=clerk
-    )
 
 
 def _receipts(order):
@@ -38,7 +33,7 @@ def _receipts(order):
 def test_an_item_handed_in_at_the_counter_gets_a_receipt_with_its_refund(
     collected_order, clerk, passau
 ):
-    case = _hand_in(collected_order, clerk, passau)
+    case = hand_in_at_counter(collected_order, clerk=clerk, store=passau)
 
     [receipt] = _receipts(collected_order)
     assert (receipt.channel, receipt.language, receipt.idempotency_key) == (
@@ -73,8 +68,8 @@ def test_a_refund_return_gets_one_receipt_per_delivery_on_the_chosen_channels(
         by=agent,
     )
 
-    return_receive(number=case.number, lines=ONE_DRILL, store=passau, by=clerk)
-    return_receive(number=case.number, lines=ONE_DRILL, store=passau, by=clerk)
+    return_receive(number=case.number, lines=ONE_DRILL_RESELLABLE, store=passau, by=clerk)
+    return_receive(number=case.number, lines=ONE_DRILL_RESELLABLE, store=passau, by=clerk)
 
     assert [(row.channel, row.idempotency_key) for row in _receipts(order)] == [
         ("email", f"case:{case.number}:received:1:email"),
@@ -87,7 +82,7 @@ def test_a_refund_return_gets_one_receipt_per_delivery_on_the_chosen_channels(
 def test_an_exchange_received_sends_no_refund_receipt(collected_order, agent, passau, clerk):
     opened = exchange_of(collected_order, by=agent)
 
-    return_receive(number=opened.case.number, lines=ONE_DRILL, store=passau, by=clerk)
+    return_receive(number=opened.case.number, lines=ONE_DRILL_RESELLABLE, store=passau, by=clerk)
 
     assert _receipts(collected_order) == []
 
@@ -103,7 +98,7 @@ def test_the_receipt_names_the_rma_what_came_back_and_the_refund(
     passau, drill, clerk, language, received, refund
 ):
     order = order_collect(store=passau, products=[drill], clerk=clerk, language=language)
-    case = _hand_in(order, clerk, passau)
+    case = hand_in_at_counter(order, clerk=clerk, store=passau)
     [receipt] = _receipts(order)
 
     assert notification_deliver(notification_id=receipt.pk) == "sent"
@@ -120,7 +115,7 @@ def test_the_receipt_names_the_rma_what_came_back_and_the_refund(
 def test_the_hotline_journey_shows_the_return_receipt_sent(
     client, collected_order, clerk, passau, agent
 ):
-    _hand_in(collected_order, clerk, passau)
+    hand_in_at_counter(collected_order, clerk=clerk, store=passau)
     [receipt] = _receipts(collected_order)
     notification_deliver(notification_id=receipt.pk)
     client.force_login(agent)
