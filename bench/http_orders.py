@@ -9,9 +9,12 @@ then 64 clients on one hot SKU at one store. Beside it, in the same run, the sam
 are made with raw SQL through psycopg (16 clients): the floor to compare with. Afterwards every
 stock row is checked against its held reservations and its ledger (oversold), the worker's CPU
 per confirmation is measured once it has sent them all, and the statements of one placement are
-counted. Everything it started is stopped again, also on error or Ctrl-C.
+counted. After each phase it waits for the worker to send that phase's confirmations: an order
+counts as done when its confirmation is sent, so "confirmed/s" is the phase's orders over its
+measured window plus that backlog (a web server that starves the worker would otherwise look
+faster than the system is). Everything it started is stopped again, also on error or Ctrl-C.
 
-Target (SPEC §6): at least 100 orders/s at 16 clients, p99 under 300 ms, at most 12 statements.
+Target (SPEC §6): at least 100 orders/s confirmed at 16 clients, p99 under 300 ms, at most 12 statements.
 The machine's load average is printed: on a shared machine the absolute figures are depressed,
 the ratio to the raw-SQL floor measured in the same run much less so.
 """
@@ -699,7 +702,7 @@ def _drain(stack: Stack, seconds: float) -> tuple[int, int]:
         queued = counts.get("queued", 0)
         if queued == 0 or time.monotonic() > deadline:
             return counts.get("sent", 0), queued
-        time.sleep(1)
+        time.sleep(0.2)
 
 
 def _summary(tally: Tally, seconds: float) -> dict:
@@ -756,6 +759,16 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
             )
             phases[str(count)]["error_samples"] = tally.error_samples
             loads.append(os.getloadavg()[0])
+            # Orders are only done when their confirmation is sent: a worker that fell behind
+            # while the web took the cores would flatter the phase's figure. The time it needs
+            # for the backlog after the phase counts against it.
+            drain_started = time.monotonic()
+            _drain(stack, options.drain_seconds)
+            backlog = time.monotonic() - drain_started
+            phases[str(count)]["backlog_s"] = round(backlog, 1)
+            phases[str(count)]["confirmed_orders_per_s"] = round(
+                tally.placed / (options.seconds + backlog), 1
+            )
         progress(f"phase: {options.hot_clients} clients on one hot SKU")
         hot_clients = [
             _http_client(stack.port, lambda chance: catalogue.hot, f"hot-{number}", seed=number)
@@ -788,6 +801,7 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         [
             name,
             phase["orders_per_s"],
+            phase.get("confirmed_orders_per_s", ""),
             phase["p50_ms"],
             phase["p90_ms"],
             phase["p99_ms"],
@@ -802,6 +816,7 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         [
             f"raw SQL x{options.raw_clients}",
             raw_summary["orders_per_s"],
+            "",
             raw_summary["p50_ms"],
             raw_summary["p90_ms"],
             raw_summary["p99_ms"],
@@ -813,7 +828,7 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
     print_table(
         "http_orders: one-line pay-in-store orders over HTTP, closed loop",
         [
-            *("clients", "orders/s", "p50 ms", "p90 ms", "p99 ms", "409", "errors"),
+            *("clients", "orders/s", "confirmed/s", "p50 ms", "p90 ms", "p99 ms", "409", "errors"),
             *(f"{part} CPU ms" for part in CPU_PARTS),
         ],
         rows,
@@ -826,6 +841,11 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         "p50_ms": {str(c): phases[str(c)]["p50_ms"] for c in options.clients},
         "p90_ms": {str(c): phases[str(c)]["p90_ms"] for c in options.clients},
         "p99_ms": {str(c): phases[str(c)]["p99_ms"] for c in options.clients},
+        # Placed in the measured window over that window plus the worker's backlog after it.
+        "confirmed_orders_per_s": {
+            str(c): phases[str(c)]["confirmed_orders_per_s"] for c in options.clients
+        },
+        "backlog_s": {str(c): phases[str(c)]["backlog_s"] for c in options.clients},
         "hot_64": {
             "clients": options.hot_clients,
             "orders_per_s": phases["hot"]["orders_per_s"],
@@ -859,7 +879,7 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
         },
         "worker": {"pool": options.worker_pool, "concurrency": options.worker_concurrency},
         "meets_target": (
-            at_16["orders_per_s"] >= TARGET_ORDERS_PER_S
+            at_16["confirmed_orders_per_s"] >= TARGET_ORDERS_PER_S
             and at_16["p99_ms"] < TARGET_P99_MS
             and queries <= TARGET_QUERIES
             and checks["oversold"] == 0
