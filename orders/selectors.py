@@ -165,6 +165,60 @@ def order_access_token_for_messages(*, order: Order) -> str:
     return codes.access_token_derive(number=order.number, salt=order.access_token_salt)
 
 
+# What order messages read of an order: their templates (templates/orders/messages), the
+# link's token, the pickup code, the local times and the payment text. The worker reads nothing
+# else: Django compiles every selected column anew for each message, and that compiling, not the
+# database, was most of a confirmation's CPU (docs/decisions/0017). A template that shows a
+# further field needs it added here; tests/orders/test_message_fields.py fails until it is.
+MESSAGE_ORDER_FIELDS = (
+    "number",
+    "kind",
+    "customer_id",
+    "state",
+    "payment_method",
+    "total",
+    "pickup_slot",
+    "ready_by",
+    "hold_until",
+    "access_token_salt",
+    "pickup_code_salt",
+    "pickup_code_version",
+    "pickup_store__name",
+    "pickup_store__street",
+    "pickup_store__postcode",
+    "pickup_store__city",
+    "pickup_store__timezone",
+    "payment__state",
+)
+MESSAGE_LINE_FIELDS = (
+    "order_id",
+    "quantity",
+    "quantity_collected",
+    "product__sku",
+    "product__name",
+    "product__name_en",
+)
+
+
+def order_get_for_message(*, order_id: int) -> Order:
+    """The order with its store and payment, as its messages show them (MESSAGE_ORDER_FIELDS)."""
+    return (
+        Order.objects.select_related("pickup_store", "payment")
+        .only(*MESSAGE_ORDER_FIELDS)
+        .get(pk=order_id)
+    )
+
+
+def order_lines_for_message(*, order_id: int) -> list[OrderLine]:
+    """The order's lines with their products, in the order placed (MESSAGE_LINE_FIELDS)."""
+    return list(
+        OrderLine.objects.filter(order_id=order_id)
+        .select_related("product")
+        .only(*MESSAGE_LINE_FIELDS)
+        .order_by("pk")
+    )
+
+
 def order_ids_due_for_sourcing(
     *, now: datetime.datetime | None = None, limit: int = 100
 ) -> list[int]:
