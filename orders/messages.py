@@ -15,7 +15,6 @@ from orders.models import Order
 from orders.selectors import (
     order_access_token_for_messages,
     order_get_for_message,
-    order_lines_for_message,
     order_payment_status,
     order_pickup_code_for_shopper,
 )
@@ -59,11 +58,10 @@ def order_message_context(notification: Notification) -> dict:
     Raises MessageNotApplicable when the message no longer fits the order."""
     if notification.order_id is None:
         return {}
-    order = order_get_for_message(order_id=notification.order_id)
+    order, lines = order_get_for_message(order_id=notification.order_id)
     if order.customer_id == notification.customer_id:
         # The notification came with its customer: not read a second time.
         order.customer = notification.customer
-    lines = order_lines_for_message(order_id=order.pk)
     store = order.pickup_store
     context = {
         "order": order,
