@@ -194,6 +194,10 @@ MESSAGE_FIELDS: dict[type[Model], tuple[str, ...]] = {
 }
 
 
+# The tables of that statement, in the order of its columns, with their aliases.
+_MESSAGE_TABLES = {Order: "o", Store: "s", Payment: "p", OrderLine: "l", Product: "i"}
+
+
 @functools.cache
 def _message_fields(model: type[Model]) -> tuple[Field, ...]:
     # In the model's own order: Model.from_db takes the values of a subset in that order.
@@ -202,18 +206,17 @@ def _message_fields(model: type[Model]) -> tuple[Field, ...]:
 
 
 def _message_sql(quote) -> str:
-    tables = {Order: "o", Store: "s", Payment: "p", OrderLine: "l", Product: "i"}
     columns = ", ".join(
         f"{alias}.{quote(field.column)}"
-        for model, alias in tables.items()
+        for model, alias in _MESSAGE_TABLES.items()
         for field in _message_fields(model)
     )
 
     def table(model: type[Model]) -> str:
-        return f"{quote(model._meta.db_table)} {tables[model]}"
+        return f"{quote(model._meta.db_table)} {_MESSAGE_TABLES[model]}"
 
     def column(model: type[Model], name: str) -> str:
-        return f"{tables[model]}.{quote(model._meta.get_field(name).column)}"
+        return f"{_MESSAGE_TABLES[model]}.{quote(model._meta.get_field(name).column)}"
 
     return (
         f"SELECT {columns} FROM {table(Order)} "
@@ -239,8 +242,7 @@ def order_get_for_message(*, order_id: int) -> tuple[Order, list[OrderLine]]:
     if not rows:
         raise Order.DoesNotExist(f"order {order_id}")
     # Each row: the order, its store, its payment (NULLs: none), a line and its product.
-    models = [Order, Store, Payment, OrderLine, Product]
-    widths = [len(_message_fields(model)) for model in models]
+    widths = [len(_message_fields(model)) for model in _MESSAGE_TABLES]
 
     def split(row: tuple) -> list[tuple]:
         parts, start = [], 0
