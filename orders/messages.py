@@ -14,6 +14,7 @@ from messaging.services import promotion_allowed
 from orders.models import Order
 from orders.selectors import (
     order_access_token_for_messages,
+    order_get_for_message,
     order_payment_status,
     order_pickup_code_for_shopper,
 )
@@ -57,11 +58,10 @@ def order_message_context(notification: Notification) -> dict:
     Raises MessageNotApplicable when the message no longer fits the order."""
     if notification.order_id is None:
         return {}
-    order = Order.objects.select_related("pickup_store", "payment").get(pk=notification.order_id)
+    order, lines = order_get_for_message(order_id=notification.order_id)
     if order.customer_id == notification.customer_id:
         # The notification came with its customer: not read a second time.
         order.customer = notification.customer
-    lines = list(order.lines.select_related("product").order_by("pk"))
     store = order.pickup_store
     context = {
         "order": order,

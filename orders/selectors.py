@@ -1,15 +1,16 @@
 """Reads of orders: lookups for shoppers and staff, queues, actions, the timeline, due work."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Field, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from inventory.models import Transfer, TransferLine
+from inventory.models import Product, Transfer, TransferLine
 from inventory.selectors import stock_available_by_product
 from orders import codes
 from orders.exceptions import OrderNotFound, TransferNotFound
@@ -163,6 +164,115 @@ def order_pickup_code_for_shopper(*, order: Order) -> str | None:
 def order_access_token_for_messages(*, order: Order) -> str:
     """The shopper's access token, derived again for the link in a message."""
     return codes.access_token_derive(number=order.number, salt=order.access_token_salt)
+
+
+# What order messages read of an order: their templates (templates/orders/messages), the
+# link's token, the pickup code, the local times and the payment text; nothing else. A template
+# that shows a further field needs it added here; tests/orders/test_message_fields.py fails
+# until it is.
+MESSAGE_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    Order: (
+        "id",
+        "number",
+        "kind",
+        "customer_id",
+        "pickup_store_id",
+        "state",
+        "payment_method",
+        "total",
+        "pickup_slot",
+        "ready_by",
+        "hold_until",
+        "access_token_salt",
+        "pickup_code_salt",
+        "pickup_code_version",
+    ),
+    Store: ("id", "name", "street", "postcode", "city", "timezone"),
+    Payment: ("id", "order_id", "state"),
+    OrderLine: ("id", "order_id", "product_id", "quantity", "quantity_collected"),
+    Product: ("id", "sku", "name", "name_en"),
+}
+
+
+# The tables of that statement, in the order of its columns, with their aliases.
+_MESSAGE_TABLES = {Order: "o", Store: "s", Payment: "p", OrderLine: "l", Product: "i"}
+
+
+@functools.cache
+def _message_fields(model: type[Model]) -> tuple[Field, ...]:
+    # In the model's own order: Model.from_db takes the values of a subset in that order.
+    wanted = MESSAGE_FIELDS[model]
+    return tuple(field for field in model._meta.concrete_fields if field.attname in wanted)
+
+
+def _message_sql(quote) -> str:
+    columns = ", ".join(
+        f"{alias}.{quote(field.column)}"
+        for model, alias in _MESSAGE_TABLES.items()
+        for field in _message_fields(model)
+    )
+
+    def table(model: type[Model]) -> str:
+        return f"{quote(model._meta.db_table)} {_MESSAGE_TABLES[model]}"
+
+    def column(model: type[Model], name: str) -> str:
+        return f"{_MESSAGE_TABLES[model]}.{quote(model._meta.get_field(name).column)}"
+
+    return (
+        f"SELECT {columns} FROM {table(Order)} "
+        f"JOIN {table(Store)} ON {column(Store, 'id')} = {column(Order, 'pickup_store')} "
+        f"LEFT JOIN {table(Payment)} ON {column(Payment, 'order')} = {column(Order, 'id')} "
+        f"LEFT JOIN {table(OrderLine)} ON {column(OrderLine, 'order')} = {column(Order, 'id')} "
+        f"LEFT JOIN {table(Product)} ON {column(Product, 'id')} = {column(OrderLine, 'product')} "
+        f"WHERE {column(Order, 'id')} = %s ORDER BY {column(OrderLine, 'id')}"
+    )
+
+
+def order_get_for_message(*, order_id: int) -> tuple[Order, list[OrderLine]]:
+    """The order with its store and payment, and its lines with their products in the order
+    placed, as its messages show them (MESSAGE_FIELDS), in one statement; Order.DoesNotExist
+    when it is gone. Written out rather than built by the ORM: every message of an order reads
+    it, and compiling the ORM's two statements cost the worker more CPU than all the rest of
+    the order's context (docs/decisions/0017)."""
+    using = router.db_for_read(Order)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(_message_sql(connection.ops.quote_name), [order_id])
+        rows = cursor.fetchall()
+    if not rows:
+        raise Order.DoesNotExist(f"order {order_id}")
+    # Each row: the order, its store, its payment (NULLs: none), a line and its product.
+    widths = [len(_message_fields(model)) for model in _MESSAGE_TABLES]
+
+    def split(row: tuple) -> list[tuple]:
+        parts, start = [], 0
+        for width in widths:
+            parts.append(row[start : start + width])
+            start += width
+        return parts
+
+    def instance(model: type[Model], values: tuple) -> Model:
+        names = [field.attname for field in _message_fields(model)]
+        return model.from_db(using, names, values)
+
+    order_values, store_values, payment_values, _line, _product = split(rows[0])
+    order = instance(Order, order_values)
+    order.pickup_store = instance(Store, store_values)
+    payment = instance(Payment, payment_values) if payment_values[0] is not None else None
+    # Cached as select_related caches it: no read of the payment, none of its order.
+    Order._meta.get_field("payment").set_cached_value(order, payment)
+    if payment is not None:
+        payment.order = order
+    lines = []
+    for row in rows:
+        *_, line_values, product_values = split(row)
+        if line_values[0] is None:
+            continue
+        line = instance(OrderLine, line_values)
+        line.order = order
+        line.product = instance(Product, product_values)
+        lines.append(line)
+    return order, lines
 
 
 def order_ids_due_for_sourcing(

@@ -215,12 +215,13 @@ def test_catalogue_reads_run_a_bounded_number_of_queries_for_few_and_many_rows(u
 
 
 # The worker's side of a placement: claim, the message with its customer, the order with its
-# store and payment, its lines, the outcome. (Eight before the claim became one statement.)
-SEND_CONFIRMATION = 5
+# store, payment and lines, the outcome. (Eight before the claim became one statement, five
+# before the order and its lines became one.)
+SEND_CONFIRMATION = 4
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sending_an_orders_confirmation_takes_at_most_5_statements(shop):
+def test_sending_an_orders_confirmation_takes_at_most_4_statements(shop):
     statements_of_one_post(order_body(), "checkout-1")
     confirmation = Notification.objects.get(
         template="confirmation", customer__email="mueller@example.com"
