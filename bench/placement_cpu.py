@@ -7,8 +7,9 @@ settings (as gunicorn runs them) then calls Django's WSGI handler directly, with
 `--orders` one-line pay-in-store placements with an Idempotency-Key, after `--warmup` unmeasured
 ones, and reads its own CPU time (user + system, `time.process_time`) around them; then it
 delivers the confirmations those placements queued, as the worker's task does, and measures the
-same per confirmation. PostgreSQL's own CPU is not in these figures, gunicorn's HTTP parsing
-neither.
+same per confirmation. Where PostgreSQL runs on this machine, the CPU of the backend serving
+that process is reported too ("PostgreSQL CPU ms per item"); gunicorn's HTTP parsing is in none
+of these figures.
 
 CPU time still rises when other processes share the cores (caches, frequency). `--callgrind`
 counts instructions instead, which do not depend on load: each part runs twice under
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench.harness import django_setup, machine_load, print_result, print_table, progress
@@ -139,6 +140,26 @@ def _queued_confirmations(prefix: str) -> list[int]:
     )
 
 
+def _database_ticks() -> Callable[[], int | None]:
+    """A reader of the CPU ticks of the PostgreSQL backend serving this process's connection:
+    None each time when the server is not on this machine (its process is not in /proc)."""
+    from django.db import connection
+
+    from bench.http_orders import _process_ticks
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    local = Path(f"/proc/{pid}/stat").exists()
+    return lambda: _process_ticks(pid) if local else None
+
+
+def _ms_per_item(ticks_before: int | None, ticks_after: int | None, items: int) -> float | None:
+    if ticks_before is None or ticks_after is None:
+        return None
+    return round((ticks_after - ticks_before) * 1000 / os.sysconf("SC_CLK_TCK") / items, 2)
+
+
 def _measure(options: argparse.Namespace) -> dict:
     """Runs in the process with the production settings; one part, as JSON on stdout."""
     import django
@@ -154,11 +175,14 @@ def _measure(options: argparse.Namespace) -> dict:
     if options.measure == "web":
         for number in range(options.warmup):
             _place(handler, pairs, f"{prefix}w", number)
+        database_ticks = _database_ticks()
+        ticks_before = database_ticks()
         started = time.process_time()
         with profiler or contextlib.nullcontext():
             for number in range(options.orders):
                 _place(handler, pairs, prefix, number)
         cpu = time.process_time() - started
+        ticks_after = database_ticks()
         if profiler:
             profiler.dump_stats(Path(options.profile) / "web.pstats")
         connections.close_all()
@@ -166,20 +190,30 @@ def _measure(options: argparse.Namespace) -> dict:
             "part": "web",
             "items": options.orders,
             "cpu_ms": round(cpu * 1000 / options.orders, 2),
+            # The statements' cost on the server's side, when it runs on this machine.
+            "database_cpu_ms": _ms_per_item(ticks_before, ticks_after, options.orders),
         }
     # The worker's part: the confirmations those placements queued, warm-up ones first.
     _deliver(_queued_confirmations(f"{prefix}w")[: options.warmup])
     ids = _queued_confirmations(prefix)[: options.orders]
     if len(ids) < options.orders:
         raise RuntimeError(f"only {len(ids)} queued confirmations")
+    database_ticks = _database_ticks()
+    ticks_before = database_ticks()
     started = time.process_time()
     with profiler or contextlib.nullcontext():
         _deliver(ids)
     cpu = time.process_time() - started
+    ticks_after = database_ticks()
     if profiler:
         profiler.dump_stats(Path(options.profile) / "worker.pstats")
     connections.close_all()
-    return {"part": "worker", "items": len(ids), "cpu_ms": round(cpu * 1000 / len(ids), 2)}
+    return {
+        "part": "worker",
+        "items": len(ids),
+        "cpu_ms": round(cpu * 1000 / len(ids), 2),
+        "database_cpu_ms": _ms_per_item(ticks_before, ticks_after, len(ids)),
+    }
 
 
 # --- the driving process ---------------------------------------------------------------------
@@ -245,6 +279,9 @@ def _run(options: argparse.Namespace, database_url: str) -> dict:
                 )
                 result[f"{part}_cpu_ms"] = figures["cpu_ms"]
                 rows.append([part, "CPU ms per item", figures["cpu_ms"]])
+                if figures.get("database_cpu_ms") is not None:
+                    result[f"{part}_database_cpu_ms"] = figures["database_cpu_ms"]
+                    rows.append([part, "PostgreSQL CPU ms per item", figures["database_cpu_ms"]])
             loads.append(os.getloadavg()[0])
             if options.callgrind:
                 small, large = (int(count) for count in options.callgrind_items.split(","))
