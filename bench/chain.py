@@ -182,7 +182,7 @@ def _load_orders(options: argparse.Namespace) -> None:
             OVERRIDING SYSTEM VALUE
             SELECT g, 'shopper' || g || '@bench.example', 'Shopper ' || g, '', 'de',
                 false, false, 'email', now() - interval '3 years', now()
-            FROM generate_series(1, %s) AS g
+            FROM generate_series(1, %s::int) AS g
             """,
             [customers],
         )
@@ -251,7 +251,7 @@ def _insert_orders(cursor, options, low, high, first_store, customers, open_orde
                     - interval '5 minutes' AS placed
             FROM (
                 SELECT g, {_state_sql(options.orders, open_orders)} AS state
-                FROM generate_series(%s, %s) AS g
+                FROM generate_series(%s::int, %s::int) AS g
             ) AS numbered
         ) AS orders
         """,
@@ -306,7 +306,7 @@ def _insert_dependents(cursor, options, low, high, first_product) -> None:
             SELECT o.customer_id, o.id, 'email', (ARRAY[{templates}])[m], 'de', false, '{{}}',
                 'sent', 1, 'bench-' || o.id || '-' || m, '', 'bench-' || o.id || '-' || m,
                 o.placed_at, o.placed_at, o.placed_at + m * interval '1 minute'
-            FROM {orders} AS o CROSS JOIN generate_series(1, %s) AS m
+            FROM {orders} AS o CROSS JOIN generate_series(1, %s::int) AS m
             WHERE o.id BETWEEN %s AND %s
             ORDER BY o.id, m
             """,

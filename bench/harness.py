@@ -126,7 +126,7 @@ def load_catalogue(
                 lpad((10000 + g)::text, 5, '0'), 'Stadt ' || g, 'DE', '', '',
                 47.3 + random() * 7.7, 5.9 + random() * 9.1, 'Europe/Berlin', true, false,
                 7, 20, true
-            FROM generate_series(1, %s) AS g
+            FROM generate_series(1, %s::int) AS g
             """,
             [stores],
         )
@@ -143,7 +143,7 @@ def load_catalogue(
                 description_en, category, price, gtin, is_active, popularity)
             SELECT 'BENCH-' || lpad(g::text, 6, '0'), 'Bench product ' || g, '', '', '', 'Bench',
                 round((1 + random() * 200)::numeric, 2), '', true, 0
-            FROM generate_series(1, %s) AS g
+            FROM generate_series(1, %s::int) AS g
             """,
             [products],
         )

@@ -14,9 +14,9 @@ counts as done when its confirmation is sent, so "confirmed/s" is the phase's or
 measured window plus that backlog (a web server that starves the worker would otherwise look
 faster than the system is). Everything it started is stopped again, also on error or Ctrl-C.
 
-Target (SPEC §6): at least 100 orders/s confirmed at 16 clients, p99 under 300 ms, at most 12 statements.
-The machine's load average is printed: on a shared machine the absolute figures are depressed,
-the ratio to the raw-SQL floor measured in the same run much less so.
+Target (SPEC §6): at least 100 orders/s confirmed at 16 clients, p99 under 300 ms, at most 12
+statements. The machine's load average is printed: on a shared machine the absolute figures are
+depressed, the ratio to the raw-SQL floor measured in the same run much less so.
 """
 
 import argparse

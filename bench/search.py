@@ -127,7 +127,7 @@ def _load(products: int) -> None:
                     || ', brand quality.',
                 'Bench', round((1 + random() * 200)::numeric, 2),
                 '2' || lpad(g::text, 12, '0'), g %% 50 <> 0, (random() * 200)::int
-            FROM generate_series(1, %s) AS g
+            FROM generate_series(1, %s::int) AS g
             """,
             [products],
         )

@@ -53,6 +53,10 @@ def databases(
         if database["ENGINE"] == SQLITE_ENGINE:
             database["OPTIONS"] = {**sqlite_options(), **database.get("OPTIONS", {})}
         database["CONN_HEALTH_CHECKS"] = health_checks
+        if database["ENGINE"] == POSTGRESQL_ENGINE and env.bool("DATABASE_PREPARED", default=True):
+            options = database.setdefault("OPTIONS", {})
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 5)
         if pool_max_size and database["ENGINE"] == POSTGRESQL_ENGINE:
             database["CONN_MAX_AGE"] = 0
             database.setdefault("OPTIONS", {})["pool"] = {

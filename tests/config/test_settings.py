@@ -93,6 +93,34 @@ def test_production_settings_with_a_replica_and_a_pool_install_the_router_and_po
         "for alias in settings.DATABASES} | {'routers': settings.DATABASE_ROUTERS}))"
     )
 
+    configured = _production_shell(
+        script,
+        DATABASE_REPLICA_URL="postgres://app@replica.internal:5432/shop",
+        DATABASE_POOL_MAX_SIZE="2",
+    )
+    assert configured["routers"] == ["config.replica.ReplicaRouter"]
+    pool = {"min_size": 1, "max_size": 2, "timeout": 10.0}
+    assert configured["default"] == {
+        "HOST": "primary.internal",
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5, "pool": pool},
+    }
+    assert configured["replica"] == {
+        "HOST": "replica.internal",
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            "connect_timeout": 2,
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+            "pool": pool,
+        },
+    }
+
+
+def _production_shell(script: str, **env: str):
+    """What `script`, run in `manage.py shell` with production settings, prints last, as JSON."""
     result = run_manage(
         "shell",
         "-c",
@@ -101,23 +129,20 @@ def test_production_settings_with_a_replica_and_a_pool_install_the_router_and_po
         ALLOWED_HOSTS="shop.example.com",
         SHOP_BASE_URL="https://shop.example.com",
         DATABASE_URL="postgres://app@primary.internal:5432/shop",
-        DATABASE_REPLICA_URL="postgres://app@replica.internal:5432/shop",
-        DATABASE_POOL_MAX_SIZE="2",
+        **env,
     )
-
     assert result.returncode == 0, result.stderr
-    configured = json.loads(result.stdout.strip().splitlines()[-1])
-    assert configured["routers"] == ["config.replica.ReplicaRouter"]
-    pool = {"min_size": 1, "max_size": 2, "timeout": 10.0}
-    assert configured["default"] == {
-        "HOST": "primary.internal",
-        "CONN_MAX_AGE": 0,
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"pool": pool},
-    }
-    assert configured["replica"] == {
-        "HOST": "replica.internal",
-        "CONN_MAX_AGE": 0,
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 2, "pool": pool},
-    }
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _production_database_options(**env: str) -> dict:
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    return _production_shell(script, **env)
+
+
+def test_postgresql_statements_are_bound_and_prepared_on_the_server_unless_turned_off():
+    assert _production_database_options() == {"server_side_binding": True, "prepare_threshold": 5}
+    assert _production_database_options(DATABASE_PREPARED="false") == {}
